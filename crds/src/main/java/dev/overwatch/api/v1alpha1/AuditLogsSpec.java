@@ -1,0 +1,18 @@
+package dev.overwatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+
+/** Audit-log delivery location of a workspace. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class AuditLogsSpec {
+  @Required
+  @JsonPropertyDescription("Folder whose children are date=YYYY-MM-DD folders (the workspaceId=<id> level of the delivery).")
+  public String path;
+
+  @Default("json")
+  @JsonPropertyDescription("File format of the delivered audit logs: json, parquet or delta.")
+  public String format = "json";
+}

@@ -1,0 +1,73 @@
+package dev.overwatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Required;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Desired state of an Overwatch deployment. Plain data carrier mirrored 1:1 into the CRD schema,
+ * so field names and defaults here are the API (DESIGN.md section 3).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OverwatchDeploymentSpec {
+  @Required
+  @JsonPropertyDescription("Databricks workspaces (or plain Spark sources) ingested by this deployment.")
+  public List<WorkspaceSpec> workspaces = new ArrayList<>();
+
+  @Required
+  @JsonPropertyDescription("Where the Delta tables and the embedded catalog live.")
+  public StorageSpec storage;
+
+  @Default("overwatch_etl")
+  @JsonPropertyDescription("Database holding the physical bronze/silver/gold tables and tracking tables.")
+  public String etlDatabase = "overwatch_etl";
+
+  @Default("overwatch")
+  @JsonPropertyDescription("Database holding the consumer (presentation) views.")
+  public String consumerDatabase = "overwatch";
+
+  @JsonPropertyDescription("Table catalog (metastore). Defaults to an embedded Derby catalog under the storage prefix.")
+  public CatalogSpec catalog = new CatalogSpec();
+
+  @JsonPropertyDescription("Scopes to run (audit, clusters, clusterEvents, sparkEvents, jobs, pools, accounts, notebooks, dbsql, notebookCommands, warehouseEvents). Empty means all.")
+  public List<String> scopes = new ArrayList<>();
+
+  @JsonPropertyDescription("Earliest date (yyyy-MM-dd) to load on a module's first run. Set once, never change. Absent: today minus maxDaysToLoad.")
+  public String primordialDate;
+
+  @Default("60")
+  @JsonPropertyDescription("Maximum number of days a module window may span in one run.")
+  public Integer maxDaysToLoad = 60;
+
+  @JsonPropertyDescription("Contract DBU prices (USD per DBU) per SKU.")
+  public PricesSpec prices = new PricesSpec();
+
+  @Default("UTC")
+  @JsonPropertyDescription("Time zone of day boundaries (windows, date partitions) and of the Spark session.")
+  public String timeZone = "UTC";
+
+  @JsonPropertyDescription("Module ids that must not run (reported FAILED 'MODULE DISABLED', which blocks their dependants).")
+  public List<Integer> disabledModules = new ArrayList<>();
+
+  @JsonPropertyDescription("Optional features.")
+  public FeaturesSpec features = new FeaturesSpec();
+
+  @JsonPropertyDescription("How the Spark driver (and executors) of each layer run.")
+  public SparkSpec spark = new SparkSpec();
+
+  @JsonPropertyDescription("Cron schedule that creates OverwatchRun resources.")
+  public ScheduleSpec schedule;
+
+  @Default("false")
+  @JsonPropertyDescription("Stop creating scheduled runs (runs already started are not affected).")
+  public Boolean suspend = false;
+
+  @JsonPropertyDescription("How many finished runs to keep.")
+  public HistorySpec history = new HistorySpec();
+
+  @JsonPropertyDescription("Default retry policy of a run's layers.")
+  public RetrySpec retry = new RetrySpec();
+}

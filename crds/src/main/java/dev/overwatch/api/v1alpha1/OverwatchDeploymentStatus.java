@@ -1,0 +1,28 @@
+package dev.overwatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Condition;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** Observed state of a deployment. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class OverwatchDeploymentStatus {
+  @JsonPropertyDescription("Ready and Scheduled conditions.")
+  public List<Condition> conditions = new ArrayList<>();
+
+  @JsonPropertyDescription("Generation of the spec last reconciled.")
+  public Long observedGeneration;
+
+  @JsonPropertyDescription("Name of the most recent run.")
+  public String lastRun;
+
+  @JsonPropertyDescription("Next scheduled time (RFC 3339).")
+  public String nextRun;
+
+  @JsonPropertyDescription("Last successful window end (RFC 3339) per layer.")
+  public Map<String, String> lastSuccessfulWindow = new LinkedHashMap<>();
+}

@@ -1,0 +1,25 @@
+package dev.overwatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+
+/** Contract DBU prices in USD per DBU. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class PricesSpec {
+  @Default("0.55")
+  @JsonPropertyDescription("All-purpose (interactive) compute.")
+  public Double interactive = 0.55;
+
+  @Default("0.15")
+  @JsonPropertyDescription("Jobs (automated) compute.")
+  public Double automated = 0.15;
+
+  @Default("0.22")
+  @JsonPropertyDescription("SQL compute.")
+  public Double sqlCompute = 0.22;
+
+  @Default("0.10")
+  @JsonPropertyDescription("Jobs light compute.")
+  public Double jobsLight = 0.10;
+}

@@ -1,0 +1,16 @@
+package dev.overwatch.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Required;
+
+/** Storage root of all tables. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StorageSpec {
+  @Required
+  @JsonPropertyDescription("Root of all data: s3a://, abfss://, gs://, file:// or a local/PVC path. Tables live at <prefix>/<database>/<table>.")
+  public String prefix;
+
+  @JsonPropertyDescription("Optional PersistentVolumeClaim mounted at the prefix (when the prefix is a local path).")
+  public String volume;
+}
