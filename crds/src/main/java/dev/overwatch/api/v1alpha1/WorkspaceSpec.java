@@ -6,7 +6,9 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 /** One monitored workspace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -39,6 +41,9 @@ public class WorkspaceSpec {
 
   @JsonPropertyDescription("Extra folders holding Spark event logs of any Spark 3.x/4.x application (spark.eventLog.dir).")
   public List<String> sparkEventLogPaths = new ArrayList<>();
+
+  @JsonPropertyDescription("Path prefix translations applied to cluster-log destinations, e.g. dbfs:/cluster-logs -> s3a://bucket/cluster-logs (mounts of the workspace).")
+  public Map<String, String> pathMappings = new LinkedHashMap<>();
 
   @JsonPropertyDescription("Scopes not run for this workspace.")
   public List<String> excludedScopes = new ArrayList<>();
