@@ -1,0 +1,164 @@
+package dev.overwatch.jobs.engine;
+
+import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
+import dev.overwatch.api.v1alpha1.WorkspaceSpec;
+import dev.overwatch.jobs.config.StoragePaths;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Executes the layers of a run for every active workspace. Workspaces run in parallel, each in its
+ * own Spark session (isolated SQL conf) over the shared Spark context; one workspace failing does
+ * not stop the others.
+ */
+public final class Pipeline {
+  public static final String SCHEMA_VERSION = "0.700";
+  private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
+  private static final int WORKSPACE_PARALLELISM = 4;
+
+  private final SparkSession spark;
+  private final ModuleRegistry registry;
+  private final Consumer<ModuleResult> progress;
+
+  public Pipeline(SparkSession spark, ModuleRegistry registry, Consumer<ModuleResult> progress) {
+    this.spark = spark;
+    this.registry = registry;
+    this.progress = progress;
+  }
+
+  public List<ModuleResult> run(RunSettings settings) {
+    OverwatchDeploymentSpec spec = settings.deployment().getSpec();
+    spark.conf().set("spark.sql.session.timeZone", spec.timeZone);
+    Databases databases = new Databases(spark, spec);
+    databases.ensure();
+    List<ModuleResult> results = new ArrayList<>();
+    for (Layer layer : settings.layers()) {
+      if (layer == Layer.PRESENTATION) {
+        results.addAll(new PresentationStep(spark, databases, registry).publish(settings, progress));
+      } else {
+        results.addAll(runLayer(layer, settings, databases));
+      }
+    }
+    return results;
+  }
+
+  private List<ModuleResult> runLayer(Layer layer, RunSettings settings, Databases databases) {
+    OverwatchDeploymentSpec spec = settings.deployment().getSpec();
+    List<WorkspaceSpec> active = spec.workspaces.stream().filter(w -> !Boolean.FALSE.equals(w.active)).toList();
+    new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase)).ensureTable();
+    ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(WORKSPACE_PARALLELISM, active.size())));
+    try {
+      List<Future<List<ModuleResult>>> futures = new ArrayList<>();
+      for (WorkspaceSpec ws : active) {
+        WorkspaceConfig workspace = WorkspaceConfig.of(spec, ws);
+        futures.add(pool.submit(() -> runWorkspaceLayer(layer, settings, databases, workspace)));
+      }
+      List<ModuleResult> results = new ArrayList<>();
+      for (Future<List<ModuleResult>> f : futures) {
+        try {
+          results.addAll(f.get());
+        } catch (ExecutionException e) {
+          throw new IllegalStateException("workspace thread failed outside any module", e.getCause());
+        } catch (InterruptedException e) {
+          Thread.currentThread().interrupt();
+          throw new IllegalStateException("interrupted", e);
+        }
+      }
+      return results;
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  private List<ModuleResult> runWorkspaceLayer(Layer layer, RunSettings settings, Databases databases,
+      WorkspaceConfig workspace) {
+    OverwatchDeploymentSpec spec = settings.deployment().getSpec();
+    SparkSession session = spark.newSession();
+    session.conf().set("spark.sql.session.timeZone", spec.timeZone);
+    TableStore store = new TableStore(session, databases.storagePrefix(), spec.etlDatabase);
+    String tempRoot = databases.storagePrefix() + "/_tmp";
+    List<ModuleResult> results = new ArrayList<>();
+    try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, registry, tempRoot)) {
+      Map<Integer, ModuleState> states = new HashMap<>(run.report().loadStates(workspace.organizationId()));
+      ModuleExecutor executor = new ModuleExecutor(run);
+      for (Module module : registry.forLayer(layer)) {
+        ModuleSpec ms = module.spec();
+        if (!workspace.hasScope(ms.scope()) || !settings.selects(ms.id()) || !module.appliesTo(workspace, spec)) {
+          continue;
+        }
+        ModuleResult result = executor.execute(module, states);
+        states.put(ms.id(), new ModuleState(ms.id(), result.fromTS(), result.untilTS(),
+            result.outcome() == ModuleResult.Outcome.FAILED ? Statuses.FAILED_PREFIX : stateStatus(result)));
+        results.add(result);
+        progress.accept(result);
+      }
+      run.report().publishView();
+    } catch (RuntimeException e) {
+      LOG.error("Workspace {} stopped in layer {}", workspace.name(), layer, e);
+      results.add(new ModuleResult(workspace.name(), workspace.organizationId(), 0, "(workspace setup)", layer,
+          ModuleResult.Outcome.FAILED, 0, 0, 0, 0, String.valueOf(e.getMessage())));
+    }
+    return results;
+  }
+
+  private static String stateStatus(ModuleResult result) {
+    return result.outcome() == ModuleResult.Outcome.SUCCESS ? Statuses.SUCCESS : Statuses.EMPTY_PREFIX;
+  }
+
+  /** ETL and consumer databases of a deployment. */
+  public static final class Databases {
+    private final SparkSession spark;
+    private final OverwatchDeploymentSpec spec;
+    private final String storagePrefix;
+
+    public Databases(SparkSession spark, OverwatchDeploymentSpec spec) {
+      this.spark = spark;
+      this.spec = spec;
+      this.storagePrefix = StoragePaths.qualify(spec.storage.prefix);
+    }
+
+    public String storagePrefix() {
+      return storagePrefix;
+    }
+
+    public String etl() {
+      return spec.etlDatabase;
+    }
+
+    public String consumer() {
+      return spec.consumerDatabase;
+    }
+
+    public ZoneId zone() {
+      return ZoneId.of(spec.timeZone);
+    }
+
+    /** Creates both databases at their locations; refuses an ETL database that Overwatch did not create. */
+    public void ensure() {
+      boolean existed = spark.catalog().databaseExists(spec.etlDatabase);
+      spark.sql("CREATE DATABASE IF NOT EXISTS `" + spec.etlDatabase + "` LOCATION '" + storagePrefix + "/"
+          + spec.etlDatabase + "' WITH DBPROPERTIES ('OVERWATCHDB'='TRUE', 'SCHEMA'='" + SCHEMA_VERSION + "')");
+      if (existed) {
+        String props = spark.sql("DESCRIBE DATABASE EXTENDED `" + spec.etlDatabase + "`")
+            .where("info_name = 'Properties'").collectAsList().stream().map(r -> r.getString(1)).findFirst().orElse("");
+        if (!props.contains("OVERWATCHDB,TRUE")) {
+          throw new IllegalStateException("database " + spec.etlDatabase
+              + " exists but was not created by Overwatch (no OVERWATCHDB property); choose another spec.etlDatabase");
+        }
+      }
+      spark.sql("CREATE DATABASE IF NOT EXISTS `" + spec.consumerDatabase + "` LOCATION '" + storagePrefix + "/"
+          + spec.consumerDatabase + "'");
+    }
+  }
+}

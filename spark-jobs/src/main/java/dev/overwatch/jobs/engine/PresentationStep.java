@@ -1,0 +1,61 @@
+package dev.overwatch.jobs.engine;
+
+import dev.overwatch.jobs.engine.ModuleResult.Outcome;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.apache.spark.sql.SparkSession;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the consumer views. It runs after the gold layer has committed, and each view is
+ * replaced in a single CREATE OR REPLACE VIEW so readers never see a half-published state.
+ */
+final class PresentationStep {
+  private static final Logger LOG = LoggerFactory.getLogger(PresentationStep.class);
+
+  private final SparkSession spark;
+  private final Pipeline.Databases databases;
+  private final ModuleRegistry registry;
+
+  PresentationStep(SparkSession spark, Pipeline.Databases databases, ModuleRegistry registry) {
+    this.spark = spark;
+    this.databases = databases;
+    this.registry = registry;
+  }
+
+  List<ModuleResult> publish(RunSettings settings, Consumer<ModuleResult> progress) {
+    TableStore store = new TableStore(spark, databases.storagePrefix(), databases.etl());
+    new PipelineReport(store).publishView();
+    List<ModuleResult> results = new ArrayList<>();
+    for (Module module : registry.modules()) {
+      if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
+        continue;
+      }
+      ConsumerView view = module.view().get();
+      ModuleResult result;
+      if (!store.exists(view.source())) {
+        result = result(module, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
+      } else {
+        try {
+          store.register(view.source());
+          spark.sql("CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "` AS SELECT "
+              + String.join(", ", view.columns()) + " FROM " + store.qualifiedName(view.source()));
+          result = result(module, view, Outcome.SUCCESS, "");
+        } catch (RuntimeException e) {
+          LOG.error("Publishing view {} failed", view.name(), e);
+          result = result(module, view, Outcome.FAILED, String.valueOf(e.getMessage()));
+        }
+      }
+      results.add(result);
+      progress.accept(result);
+    }
+    return results;
+  }
+
+  private static ModuleResult result(Module module, ConsumerView view, Outcome outcome, String message) {
+    return new ModuleResult("*", "*", module.spec().id(), "view " + view.name(), Layer.PRESENTATION, outcome, 0, 0,
+        0, 0, message);
+  }
+}

@@ -1,0 +1,30 @@
+package dev.overwatch.jobs.engine;
+
+import static dev.overwatch.jobs.engine.TableStore.field;
+
+import java.util.List;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+
+/**
+ * Input that could not be parsed: one row per bad record or unreadable file, with where it came
+ * from and why, so nothing is lost silently. Written and rolled back with the module's output.
+ */
+public final class Quarantine {
+  public static final TargetTable TABLE = TargetTable.append("pipeline_quarantine",
+      List.of("moduleID", "source", "position", TableStore.RUN_ID), List.of(TableStore.SNAP_TS), List.of(TargetTable.ORG));
+
+  /** Columns a module supplies; the engine adds moduleID/moduleName and the meta columns. */
+  public static final StructType SCHEMA = new StructType(new StructField[] {
+      field("organization_id", DataTypes.StringType),
+      field("source", DataTypes.StringType),
+      field("position", DataTypes.StringType),
+      field("reason", DataTypes.StringType),
+      field("record", DataTypes.StringType)});
+
+  /** Longest raw record kept, so one huge bad line cannot bloat the table. */
+  public static final int MAX_RECORD_CHARS = 4096;
+
+  private Quarantine() {}
+}

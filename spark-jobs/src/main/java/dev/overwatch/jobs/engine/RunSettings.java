@@ -1,0 +1,31 @@
+package dev.overwatch.jobs.engine;
+
+import dev.overwatch.api.v1alpha1.OverwatchDeployment;
+import java.time.Instant;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * One run of the pipeline: its id, its snapshot time (upper bound of every window, shared by all
+ * layers of the run) and which modules it may execute.
+ */
+public record RunSettings(OverwatchDeployment deployment, String runId, Instant snapshot, List<Layer> layers,
+    Set<Integer> includeModules, Set<Integer> excludeModules, Set<Integer> disabledModules, FaultInjection faults) {
+
+  public RunSettings {
+    layers = List.copyOf(layers);
+    includeModules = Set.copyOf(includeModules);
+    excludeModules = Set.copyOf(excludeModules);
+    disabledModules = Set.copyOf(disabledModules);
+  }
+
+  /** Random UUID without dashes, as the original Overwatch_RunID. */
+  public static String newRunId() {
+    return UUID.randomUUID().toString().replace("-", "");
+  }
+
+  public boolean selects(int moduleId) {
+    return (includeModules.isEmpty() || includeModules.contains(moduleId)) && !excludeModules.contains(moduleId);
+  }
+}

@@ -1,0 +1,62 @@
+package dev.overwatch.jobs.engine;
+
+import dev.overwatch.api.v1alpha1.CatalogSpec;
+import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
+import dev.overwatch.jobs.config.StoragePaths;
+import java.util.Map;
+import org.apache.spark.SparkConf;
+import org.apache.spark.sql.SparkSession;
+
+/** Builds the Spark session of a deployment: Delta, the configured catalog, the pinned time zone. */
+public final class SparkSessions {
+  public static final String CATALOG_PASSWORD_ENV = "OVERWATCH_CATALOG_PASSWORD";
+
+  private SparkSessions() {}
+
+  /** Settings every Overwatch session needs; the deployment's sparkConf may add to them. */
+  public static SparkConf conf(OverwatchDeploymentSpec spec, Map<String, String> env) {
+    String prefix = StoragePaths.qualify(spec.storage.prefix);
+    SparkConf conf = new SparkConf()
+        .setAppName("overwatch")
+        .setIfMissing("spark.master", "local[*]")
+        .set("spark.sql.extensions", "io.delta.sql.DeltaSparkSessionExtension")
+        .set("spark.sql.catalog.spark_catalog", "org.apache.spark.sql.delta.catalog.DeltaCatalog")
+        .set("spark.sql.catalogImplementation", "hive")
+        .set("spark.sql.warehouse.dir", prefix + "/warehouse")
+        .set("spark.sql.session.timeZone", spec.timeZone)
+        .set("spark.databricks.delta.schema.autoMerge.enabled", "true")
+        .set("spark.sql.shuffle.partitions", "8")
+        .setIfMissing("spark.ui.enabled", "false")
+        .set("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
+        .set("spark.hadoop.hive.metastore.schema.verification", "false");
+    CatalogSpec catalog = spec.catalog == null ? new CatalogSpec() : spec.catalog;
+    switch (catalog.type) {
+      case embedded -> {
+        String dir = StoragePaths.localPath(spec.storage.prefix).resolve("catalog").toString();
+        conf.set("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true");
+        System.setProperty("derby.system.home", dir);
+      }
+      case jdbc -> {
+        conf.set("spark.hadoop.javax.jdo.option.ConnectionURL", catalog.jdbc.url)
+            .set("spark.hadoop.javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver")
+            .set("spark.hadoop.javax.jdo.option.ConnectionUserName", catalog.jdbc.user);
+        String password = env.get(CATALOG_PASSWORD_ENV);
+        if (password != null) {
+          conf.set("spark.hadoop.javax.jdo.option.ConnectionPassword", password);
+        }
+      }
+      case thrift -> conf.set("spark.hadoop.hive.metastore.uris", catalog.thriftUri);
+    }
+    if (spec.spark != null && spec.spark.sparkConf != null) {
+      spec.spark.sparkConf.forEach(conf::set);
+    }
+    return conf;
+  }
+
+  /** Creates the session, or reuses the one already active in this JVM (tests share one). */
+  public static SparkSession getOrCreate(OverwatchDeploymentSpec spec) {
+    SparkSession session = SparkSession.builder().config(conf(spec, System.getenv())).enableHiveSupport().getOrCreate();
+    session.conf().set("spark.sql.session.timeZone", spec.timeZone);
+    return session;
+  }
+}

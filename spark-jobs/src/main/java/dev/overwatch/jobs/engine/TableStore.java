@@ -1,0 +1,291 @@
+package dev.overwatch.jobs.engine;
+
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.floor;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.rand;
+
+import io.delta.tables.DeltaTable;
+import java.sql.Timestamp;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneId;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.stream.Collectors;
+import org.apache.spark.sql.Column;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataType;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructField;
+import org.apache.spark.sql.types.StructType;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * Where tables live and how rows reach them: paths, registration, incremental reads, idempotent
+ * appends, null-safe merges, per-run rollback (pipeline.md sections 4 and 6).
+ */
+public final class TableStore {
+  public static final String SNAP_TS = "Pipeline_SnapTS";
+  public static final String RUN_ID = "Overwatch_RunID";
+  public static final String WORKSPACE_NAME = "workspace_name";
+  private static final Logger LOG = LoggerFactory.getLogger(TableStore.class);
+  private static final int MAX_WRITE_ATTEMPTS = 5;
+
+  private final SparkSession spark;
+  private final String storagePrefix;
+  private final String etlDatabase;
+
+  public TableStore(SparkSession spark, String storagePrefix, String etlDatabase) {
+    this.spark = spark;
+    this.storagePrefix = storagePrefix;
+    this.etlDatabase = etlDatabase;
+  }
+
+  public SparkSession spark() {
+    return spark;
+  }
+
+  public String etlDatabase() {
+    return etlDatabase;
+  }
+
+  public String path(TargetTable table) {
+    return storagePrefix + "/" + etlDatabase + "/" + table.folderName();
+  }
+
+  public String qualifiedName(TargetTable table) {
+    return "`" + etlDatabase + "`.`" + table.name() + "`";
+  }
+
+  public boolean exists(TargetTable table) {
+    return DeltaTable.isDeltaTable(spark, path(table));
+  }
+
+  /** Registers the table in the ETL database (idempotent). */
+  public void register(TargetTable table) {
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING DELTA LOCATION '" + path(table) + "'");
+  }
+
+  /** Every row of one workspace. */
+  public Dataset<Row> readAll(TargetTable table, String organizationId) {
+    return spark.read().format("delta").load(path(table)).where(col(TargetTable.ORG).equalTo(organizationId));
+  }
+
+  /**
+   * Rows of one workspace within the reading module's window widened by lagDays, one filter per
+   * incremental column of the source (pipeline.md 4.4).
+   */
+  public Dataset<Row> readIncremental(TargetTable table, String organizationId, TimeWindow window, int lagDays,
+      ZoneId zone) {
+    Dataset<Row> df = readAll(table, organizationId);
+    long lagMs = lagDays * 86_400_000L;
+    for (String c : table.incrementalColumns()) {
+      DataType type = df.schema().apply(c).dataType();
+      if (type.equals(DataTypes.DateType)) {
+        LocalDate from = window.fromDate(zone).minusDays(lagDays);
+        LocalDate until = window.untilDate(zone).plusDays(1);
+        df = df.where(col(c).geq(lit(java.sql.Date.valueOf(from))).and(col(c).lt(lit(java.sql.Date.valueOf(until)))));
+      } else if (type.equals(DataTypes.TimestampType)) {
+        df = df.where(col(c).geq(lit(new Timestamp(window.fromTS() - lagMs))).and(col(c).lt(lit(new Timestamp(window.untilTS())))));
+      } else if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType)) {
+        df = df.where(col(c).geq(window.fromTS() - lagMs).and(col(c).lt(window.untilTS())));
+      } else {
+        throw new IllegalStateException("incremental column " + c + " of " + table.name() + " has unsupported type " + type);
+      }
+    }
+    return df;
+  }
+
+  /** Facts the writer needs besides the rows. */
+  public record WriteRequest(String organizationId, String workspaceName, String runId, Instant snapshot,
+      TimeWindow window, ZoneId zone, long txnVersion) {}
+
+  /** What a write did. */
+  public record WriteResult(long rows, Map<String, String> metrics) {
+    public static final WriteResult NOTHING = new WriteResult(0, Map.of());
+  }
+
+  /** Adds the meta columns, de-duplicates if required and writes with the target's mode. */
+  public WriteResult write(TargetTable table, Dataset<Row> rows, WriteRequest request) {
+    Dataset<Row> prepared = withMetaColumns(table, rows, request);
+    if (table.dedup() || table.mode() != WriteMode.APPEND) {
+      LinkedHashSet<String> dedupCols = new LinkedHashSet<>(table.effectiveKeys());
+      dedupCols.addAll(table.incrementalColumns());
+      prepared = prepared.dropDuplicates(dedupCols.toArray(String[]::new));
+    }
+    for (int attempt = 1; ; attempt++) {
+      try {
+        WriteResult result = table.mode() == WriteMode.APPEND || !hasRowsFor(table, request.organizationId())
+            ? append(table, prepared, request)
+            : merge(table, prepared, request);
+        register(table);
+        return result;
+      } catch (RuntimeException e) {
+        String msg = String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT);
+        boolean conflict = msg.contains("concurrent") || msg.contains("conflicting");
+        if (!conflict || attempt >= MAX_WRITE_ATTEMPTS) {
+          throw e;
+        }
+        long sleep = ThreadLocalRandom.current().nextLong(1_000, 5_000) * attempt;
+        LOG.warn("Concurrent write to {} (attempt {}), retrying in {} ms", table.name(), attempt, sleep);
+        sleepQuietly(sleep);
+      }
+    }
+  }
+
+  private Dataset<Row> withMetaColumns(TargetTable table, Dataset<Row> rows, WriteRequest request) {
+    Dataset<Row> df = rows;
+    if (table.partitionBy().contains(TargetTable.NOISE) && !Arrays.asList(df.columns()).contains(TargetTable.NOISE)) {
+      df = df.withColumn(TargetTable.NOISE, floor(rand().multiply(32)).cast(DataTypes.IntegerType));
+    }
+    return df.withColumn(SNAP_TS, lit(Timestamp.from(request.snapshot())))
+        .withColumn(RUN_ID, lit(request.runId()))
+        .withColumn(WORKSPACE_NAME, lit(request.workspaceName()));
+  }
+
+  private boolean hasRowsFor(TargetTable table, String organizationId) {
+    return exists(table) && !readAll(table, organizationId).isEmpty();
+  }
+
+  private WriteResult append(TargetTable table, Dataset<Row> df, WriteRequest request) {
+    String appId = "overwatch:" + request.organizationId() + ":" + table.folderName() + ":" + request.runId();
+    var writer = df.write().format("delta").mode("append")
+        .option("mergeSchema", "true")
+        .option("txnAppId", appId)
+        .option("txnVersion", request.txnVersion())
+        .option("userMetadata", request.runId());
+    if (!table.partitionBy().isEmpty()) {
+      writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
+    }
+    long before = latestVersion(table);
+    writer.save(path(table));
+    return resultSince(table, before, "numOutputRows");
+  }
+
+  private WriteResult merge(TargetTable table, Dataset<Row> df, WriteRequest request) {
+    LinkedHashSet<String> matchCols = new LinkedHashSet<>(table.effectiveKeys());
+    matchCols.addAll(table.incrementalColumns());
+    StringBuilder cond = new StringBuilder();
+    for (String c : matchCols) {
+      // Null-safe equality: a null key must match itself, or reruns re-insert it (pipeline.md 4.2 pitfall).
+      cond.append(cond.length() == 0 ? "" : " AND ").append("t.`").append(c).append("` <=> s.`").append(c).append('`');
+    }
+    cond.append(" AND t.`").append(TargetTable.ORG).append("` = '").append(request.organizationId()).append('\'');
+    StructType schema = DeltaTable.forPath(spark, path(table)).toDF().schema();
+    for (String p : table.partitionBy()) {
+      if (Arrays.asList(schema.fieldNames()).contains(p) && schema.apply(p).dataType().equals(DataTypes.DateType)) {
+        LocalDate from = request.window().fromDate(request.zone()).minusDays(table.maxMergeScanDays());
+        LocalDate until = request.window().untilDate(request.zone()).plusDays(1);
+        cond.append(" AND t.`").append(p).append("` >= DATE'").append(from).append("' AND t.`").append(p)
+            .append("` < DATE'").append(until).append('\'');
+      }
+    }
+    long before = latestVersion(table);
+    String key = "spark.databricks.delta.commitInfo.userMetadata";
+    spark.conf().set(key, request.runId());
+    try {
+      var builder = DeltaTable.forPath(spark, path(table)).as("t").merge(df.as("s"), cond.toString());
+      if (table.mode() == WriteMode.MERGE) {
+        builder = builder.whenMatched().updateAll();
+      }
+      builder.whenNotMatched().insertAll().execute();
+    } finally {
+      spark.conf().unset(key);
+    }
+    return resultSince(table, before, "numTargetRowsInserted", "numTargetRowsUpdated");
+  }
+
+  /** Deletes the rows a run wrote for one workspace (rollback, pipeline.md 6.1). */
+  public void deleteRun(TargetTable table, String organizationId, String runId) {
+    deleteRun(table, organizationId, runId, lit(true));
+  }
+
+  /** As {@link #deleteRun(TargetTable, String, String)}, narrowed by an extra condition. */
+  public void deleteRun(TargetTable table, String organizationId, String runId, Column narrowing) {
+    if (!exists(table)) {
+      return;
+    }
+    DeltaTable.forPath(spark, path(table))
+        .delete(col(TargetTable.ORG).equalTo(organizationId).and(col(RUN_ID).equalTo(runId)).and(narrowing));
+  }
+
+  private long latestVersion(TargetTable table) {
+    if (!exists(table)) {
+      return -1;
+    }
+    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("version").first();
+    return last.getLong(0);
+  }
+
+  /** Sums the given operation metrics over the commits made after {@code before}. */
+  private WriteResult resultSince(TargetTable table, long before, String... rowMetrics) {
+    List<Row> commits = DeltaTable.forPath(spark, path(table)).history(10)
+        .where(col("version").gt(before)).select("operationMetrics").collectAsList();
+    Map<String, String> metrics = new HashMap<>();
+    long rows = 0;
+    for (Row commit : commits) {
+      Map<String, String> m = commit.isNullAt(0) ? Map.of() : CollectionConverters.asJava(commit.<String, String>getMap(0));
+      metrics.putAll(m);
+      for (String metric : rowMetrics) {
+        rows += Long.parseLong(m.getOrDefault(metric, "0"));
+      }
+    }
+    return new WriteResult(rows, metrics);
+  }
+
+  /** Creates an empty table with a fixed schema if it does not exist (tracking tables). */
+  public void createIfMissing(TargetTable table, StructType schema) {
+    if (exists(table)) {
+      register(table);
+      return;
+    }
+    String columns = Arrays.stream(schema.fields())
+        .map(f -> "`" + f.name() + "` " + f.dataType().sql())
+        .collect(Collectors.joining(", "));
+    String partitions = table.partitionBy().isEmpty() ? ""
+        : " PARTITIONED BY (" + table.partitionBy().stream().map(p -> "`" + p + "`").collect(Collectors.joining(", ")) + ")";
+    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " (" + columns + ") USING DELTA" + partitions
+        + " LOCATION '" + path(table) + "'");
+  }
+
+  /** Appends rows as they are (no meta columns), for tracking tables whose rows carry them already. */
+  public void appendRaw(TargetTable table, Dataset<Row> rows) {
+    var writer = rows.write().format("delta").mode("append");
+    if (!table.partitionBy().isEmpty()) {
+      writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
+    }
+    writer.save(path(table));
+  }
+
+  public static List<Column> columns(String... names) {
+    List<Column> out = new ArrayList<>();
+    for (String n : names) {
+      out.add(col(n));
+    }
+    return out;
+  }
+
+  public static StructField field(String name, DataType type) {
+    return DataTypes.createStructField(name, type, true);
+  }
+
+  private static void sleepQuietly(long ms) {
+    try {
+      Thread.sleep(ms);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while waiting to retry a write", e);
+    }
+  }
+}
