@@ -95,9 +95,9 @@ public class EventLogWorkloads {
     Files.createDirectories(oss);
 
     // (a) Databricks layout
-    runDatabricks("c1-ctx-a", C1, C1_NAME, C1_CTX_A, C1_HOST_A, "2026-11-03T11:03:20Z", "2026-11-04T14:20:05Z",
+    runDatabricks("c1-ctx-a", C1, C1_NAME, C1_CTX_A, C1_HOST_A, "2026-11-03T11:04:00Z", "2026-11-04T14:20:05Z",
         false, s -> notebookAnalysis(s));
-    runDatabricks("c1-ctx-b", C1, C1_NAME, C1_CTX_B, C1_HOST_B, "2026-11-04T14:21:30Z", null,
+    runDatabricks("c1-ctx-b", C1, C1_NAME, C1_CTX_B, C1_HOST_B, "2026-11-04T14:24:50Z", null,
         true, s -> { dashboardRefresh(s); streamingNotebook(s); });
     runDatabricks("jc-nov5", JC, "job-" + J1 + "-run-" + J1_NOV5_TASK_RUN, JC_CTX, JC_HOST, "2026-11-05T02:03:50Z", null,
         false, s -> nightlyEtl(s));
