@@ -104,7 +104,7 @@ class PipelineTest {
     ModuleResult broken = result(results, "broken", 1004);
     assertEquals(Outcome.FAILED, broken.outcome());
     assertTrue(broken.message().contains("does not exist"), broken.message());
-    assertEquals(Outcome.EMPTY, result(results, "broken", 9002).outcome(), "dependency never completed");
+    assertEquals(Outcome.NOT_RUN, result(results, "broken", 9002).outcome(), "its dependency failed in this run");
     String json = RunSummary.toJson("r", "bronze", Instant.EPOCH, results);
     assertTrue(json.getBytes(StandardCharsets.UTF_8).length < 4096);
     assertTrue(json.contains("\"quarantined\":3"), json);
@@ -155,8 +155,9 @@ class PipelineTest {
     assertEquals(Instant.parse("2026-11-05T00:00:00Z").toEpochMilli(), r.fromTS());
     assertEquals(51, count("audit_log_bronze", "organization_id = '42'"));
     assertEquals(Outcome.SUCCESS, result(results, "demo", 9002).outcome());
-    // The counts module saw each audit row exactly once across all its windows.
-    assertEquals(51, spark.sql("SELECT sum(count) FROM " + etl + ".audit_counts_test_bronze").first().getLong(0));
+    // The counts module saw each audit row exactly once across its windows, except the late record of
+    // 2026-11-03 01:00, older than its window when it arrived (a documented limitation, inputs.md 1.2).
+    assertEquals(50, spark.sql("SELECT sum(count) FROM " + etl + ".audit_counts_test_bronze").first().getLong(0));
   }
 
   @Test

@@ -1,0 +1,60 @@
+package dev.overwatch.jobs.engine;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.overwatch.jobs.AuditFixtures;
+import dev.overwatch.jobs.ChildJvm;
+import dev.overwatch.jobs.TestSpark;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.LocalDate;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A process killed inside a module (after its Delta commit, before its report row), then rerun,
+ * ends with the same row counts as a clean run: the rerun finds the dead run's RUNNING marker and
+ * removes its rows before reprocessing the window.
+ */
+class CrashRecoveryTest {
+  @Test
+  void killedRunThenRerunEqualsCleanRun() throws Exception {
+    Path dir = TestSpark.newDir("crash");
+    Path audit = dir.resolve("audit");
+    for (int d = 1; d <= 2; d++) {
+      AuditFixtures.writeDay(audit, LocalDate.of(2026, 11, d), 12, "a");
+    }
+    AuditFixtures.writeMalformed(audit, LocalDate.of(2026, 11, 2));
+    Path deployment = dir.resolve("deployment.yaml");
+    Files.writeString(deployment, """
+        apiVersion: overwatch.dev/v1alpha1
+        kind: OverwatchDeployment
+        metadata: {name: crash}
+        spec:
+          storage: {prefix: %s}
+          scopes: [audit]
+          primordialDate: "2026-11-01"
+          workspaces:
+            - name: demo
+              organizationId: "42"
+              auditLogs: {path: %s}
+        """.formatted(dir.resolve("store"), audit));
+    String dep = deployment.toString();
+
+    ChildJvm.Result killed = ChildJvm.run(Map.of("OVERWATCH_FAULT_INJECTION", "halt-after-write:1004"),
+        "run", "--deployment", dep, "--layer", "bronze", "--snapshot-time", "2026-11-03T00:00:00Z");
+    assertEquals(137, killed.exitCode(), killed.output());
+
+    ChildJvm.Result rerun = ChildJvm.run(Map.of(), "run", "--deployment", dep, "--layer", "bronze",
+        "--snapshot-time", "2026-11-03T00:00:00Z");
+    assertEquals(0, rerun.exitCode(), rerun.output());
+    assertTrue(rerun.output().contains("rows=24 quarantined=3"), rerun.output());
+
+    ChildJvm.Result counts = ChildJvm.run(Map.of(), "sql", "--deployment", dep, "--format", "csv",
+        "SELECT (SELECT count(*) FROM audit_log_bronze) AS audit, (SELECT count(*) FROM pipeline_quarantine) AS bad,"
+            + " (SELECT count(*) FROM pipeline_report WHERE status LIKE 'FAILED --> ROLLBACK SUCCESSFUL%process ended%') AS dead");
+    assertEquals(0, counts.exitCode(), counts.output());
+    assertTrue(counts.output().contains("audit,bad,dead\n24,3,1"), counts.output());
+  }
+}
