@@ -46,7 +46,7 @@ public final class OverwatchJob implements Runnable {
     });
     cli.setParameterExceptionHandler((e, a) -> {
       e.getCommandLine().getErr().println("error: " + e.getMessage());
-      e.getCommandLine().getErr().println("usage: " + e.getCommandLine().getHelp().fullSynopsis().trim());
+      e.getCommandLine().getErr().println(e.getCommandLine().getHelp().fullSynopsis().trim());
       return EXIT_USAGE;
     });
     return cli.execute(args);

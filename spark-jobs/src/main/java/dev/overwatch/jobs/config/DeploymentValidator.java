@@ -25,12 +25,7 @@ public final class DeploymentValidator {
 
   public static List<String> validate(OverwatchDeployment deployment) {
     List<String> problems = new ArrayList<>();
-    if (!OverwatchDeployment.API_VERSION.equals(deployment.getApiVersion())) {
-      problems.add("apiVersion: must be " + OverwatchDeployment.API_VERSION + ", got " + deployment.getApiVersion());
-    }
-    if (!OverwatchDeployment.KIND.equals(deployment.getKind())) {
-      problems.add("kind: must be " + OverwatchDeployment.KIND + ", got " + deployment.getKind());
-    }
+    // apiVersion and kind are checked on the raw file by Deployments (Fabric8 binding ignores them).
     if (deployment.getMetadata() == null || blank(deployment.getMetadata().getName())) {
       problems.add("metadata.name: required");
     }

@@ -1,6 +1,7 @@
 package dev.overwatch.jobs.config;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
@@ -33,11 +34,7 @@ public final class Deployments {
 
   /** Loads an OverwatchRun resource (the operator's run.yaml). */
   public static OverwatchRun loadRun(Path file) {
-    OverwatchRun run = read(file, OverwatchRun.class);
-    if (!OverwatchRun.KIND.equals(run.getKind())) {
-      throw new DeploymentValidationException(file.toString(), List.of("kind: must be OverwatchRun, got " + run.getKind()));
-    }
-    return run;
+    return read(file, OverwatchRun.class);
   }
 
   public static OverwatchDeployment parse(String yaml, String source) {
@@ -53,11 +50,23 @@ public final class Deployments {
       throw new DeploymentValidationException(file.toString(), List.of("file not found"));
     }
     try {
-      T value = YAML.readValue(file.toFile(), type);
-      if (value == null) {
-        throw new DeploymentValidationException(file.toString(), List.of("file is empty"));
+      JsonNode tree = YAML.readTree(file.toFile());
+      if (tree == null || !tree.isObject()) {
+        throw new DeploymentValidationException(file.toString(), List.of("file is empty or not a YAML mapping"));
       }
-      return value;
+      // Fabric8 resources ignore apiVersion/kind on binding, so the header is checked on the raw tree.
+      List<String> header = new java.util.ArrayList<>();
+      String kind = type == OverwatchRun.class ? OverwatchRun.KIND : OverwatchDeployment.KIND;
+      if (!OverwatchDeployment.API_VERSION.equals(tree.path("apiVersion").asText(null))) {
+        header.add("apiVersion: must be " + OverwatchDeployment.API_VERSION + ", got " + tree.path("apiVersion").asText(null));
+      }
+      if (!kind.equals(tree.path("kind").asText(null))) {
+        header.add("kind: must be " + kind + ", got " + tree.path("kind").asText(null));
+      }
+      if (!header.isEmpty()) {
+        throw new DeploymentValidationException(file.toString(), header);
+      }
+      return YAML.treeToValue(tree, type);
     } catch (IOException e) {
       throw new DeploymentValidationException(file.toString(), List.of(describe(e)));
     }

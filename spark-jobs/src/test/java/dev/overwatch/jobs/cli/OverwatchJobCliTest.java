@@ -1,0 +1,91 @@
+package dev.overwatch.jobs.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Argument and configuration errors end with a usage line and exit code 2, before Spark starts. */
+class OverwatchJobCliTest {
+  @TempDir
+  Path dir;
+
+  private record Result(int code, String out, String err) {}
+
+  private Result run(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    int code = OverwatchJob.execute(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    return new Result(code, out.toString(), err.toString());
+  }
+
+  @Test
+  void unknownFlagGetsUsageAndExitCode2() {
+    Result r = run("run", "--deployment", "x.yaml", "--bogus");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("Unknown option: '--bogus'"), r.err());
+    assertTrue(r.err().contains("Usage: overwatch run"), r.err());
+  }
+
+  @Test
+  void missingVerbAndMissingDeploymentAreUsageErrors() {
+    assertEquals(2, run().code());
+    Result r = run("sql", "select 1");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--deployment"), r.err());
+  }
+
+  @Test
+  void helpForEveryVerb() {
+    for (String verb : new String[] {"run", "sql", "report"}) {
+      Result r = run(verb, "--help");
+      assertEquals(0, r.code());
+      assertTrue(r.out().contains("--deployment"), r.out());
+    }
+    assertTrue(run("run", "--help").out().contains("--snapshot-time"));
+    assertTrue(run("sql", "--help").out().contains("--format"));
+  }
+
+  @Test
+  void invalidDeploymentIsExitCode2WithAllProblems() throws Exception {
+    Path f = dir.resolve("bad.yaml");
+    Files.writeString(f, """
+        apiVersion: overwatch.dev/v1alpha1
+        kind: OverwatchDeployment
+        metadata: {name: x}
+        spec:
+          storage: {prefix: /x}
+          maxDaysToLoad: -1
+          workspaces: [{name: "A B", organizationId: "1"}]
+        """);
+    Result r = run("run", "--deployment", f.toString());
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("spec.maxDaysToLoad") && r.err().contains("spec.workspaces[0].name"), r.err());
+  }
+
+  @Test
+  void badLayerAndBadSnapshotTimeAreUsageErrors() throws Exception {
+    Path f = dir.resolve("ok.yaml");
+    Files.writeString(f, """
+        apiVersion: overwatch.dev/v1alpha1
+        kind: OverwatchDeployment
+        metadata: {name: x}
+        spec:
+          storage: {prefix: /x}
+          workspaces: [{name: a, organizationId: "1"}]
+        """);
+    Result r = run("run", "--deployment", f.toString(), "--layer", "platinum");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--layer"), r.err());
+    r = run("run", "--deployment", f.toString(), "--snapshot-time", "tomorrow");
+    assertEquals(2, r.code());
+    assertTrue(r.err().contains("--snapshot-time"), r.err());
+    r = run("sql", "--deployment", f.toString(), "select 1", "--format", "xml");
+    assertEquals(2, r.code());
+  }
+}
