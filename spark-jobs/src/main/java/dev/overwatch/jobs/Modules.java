@@ -1,6 +1,17 @@
 package dev.overwatch.jobs;
 
 import dev.overwatch.jobs.bronze.AuditLogBronze;
+import dev.overwatch.jobs.bronze.ClusterEventsBronze;
+import dev.overwatch.jobs.bronze.ClustersSnapshotBronze;
+import dev.overwatch.jobs.bronze.GlobalInitsSnapshotBronze;
+import dev.overwatch.jobs.bronze.InstanceProfilesSnapshotBronze;
+import dev.overwatch.jobs.bronze.JobRunsSnapshotBronze;
+import dev.overwatch.jobs.bronze.JobsSnapshotBronze;
+import dev.overwatch.jobs.bronze.LibsSnapshotBronze;
+import dev.overwatch.jobs.bronze.PoliciesSnapshotBronze;
+import dev.overwatch.jobs.bronze.PoolsSnapshotBronze;
+import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
+import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
 import java.util.List;
 
@@ -11,6 +22,18 @@ public final class Modules {
   public static ModuleRegistry all() {
     return new ModuleRegistry(List.of(
         // bronze: audit, accounts, pools, clusters, clusterEvents, sparkEvents, jobs, dbsql
-        new AuditLogBronze()));
+        new AuditLogBronze(),
+        new TokensSnapshotBronze(),
+        new GlobalInitsSnapshotBronze(),
+        new PoolsSnapshotBronze(),
+        new ClustersSnapshotBronze(),
+        new LibsSnapshotBronze(),
+        new PoliciesSnapshotBronze(),
+        new InstanceProfilesSnapshotBronze(),
+        new ClusterEventsBronze(),
+        // 1006 spark_events_bronze goes here
+        new JobsSnapshotBronze(),
+        new JobRunsSnapshotBronze(),
+        new WarehousesSnapshotBronze()));
   }
 }

@@ -1,0 +1,147 @@
+package dev.overwatch.jobs.sources;
+
+import com.databricks.sdk.core.ApiClient;
+import com.databricks.sdk.core.DatabricksConfig;
+import com.databricks.sdk.core.DatabricksError;
+import com.databricks.sdk.core.http.Request;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@link DatabricksApi} over the Databricks SDK's {@link ApiClient}: raw requests, raw JSON back
+ * (Spark infers the schema), our own paging and busy-answer backoff. The SDK's retries are
+ * switched off so that 429 and every 5xx follow one bounded policy ({@link BusyRetry}).
+ *
+ * <p>Paths are request paths such as {@code /api/2.1/jobs/list} (the leading slash is optional).
+ */
+public final class SdkDatabricksApi implements DatabricksApi {
+  private static final Logger LOG = LoggerFactory.getLogger(SdkDatabricksApi.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final String workspace;
+  private final ApiClient client;
+  private final BusyRetry retry;
+  private final AutoCloseable onClose;
+
+  /**
+   * @param workspace workspace name, for messages
+   * @param onClose released after the client (the replay server), may be null
+   */
+  public SdkDatabricksApi(String workspace, String host, String token, BusyRetry retry, AutoCloseable onClose) {
+    DatabricksConfig config = new DatabricksConfig()
+        .setHost(host)
+        .setToken(token)
+        .setAuthType("pat")
+        .setDisableRetries(true)
+        .setHttpTimeoutSeconds(60);
+    this.workspace = workspace;
+    this.client = new ApiClient(config);
+    this.retry = retry;
+    this.onClose = onClose;
+  }
+
+  @Override
+  public List<String> getAll(String path, Map<String, String> query, String resultField, Paging paging) {
+    List<String> out = new ArrayList<>();
+    switch (paging) {
+      case NONE -> addElements(out, call("GET", path, query, null), resultField);
+      case HAS_MORE -> {
+        Map<String, String> q = new LinkedHashMap<>(query);
+        Set<String> seenTokens = new HashSet<>();
+        while (true) {
+          JsonNode body = call("GET", path, q, null);
+          addElements(out, body, resultField);
+          String token = body.path("next_page_token").asText("");
+          // has_more (jobs 2.1); endpoints that page without has_more (clusters/list 2.1) just send a token.
+          boolean more = body.has("has_more") ? body.path("has_more").asBoolean(false) : !token.isEmpty();
+          if (!more || token.isEmpty() || !seenTokens.add(token)) {
+            break;
+          }
+          q.put("page_token", token);
+        }
+      }
+      case NEXT_PAGE_BODY -> throw new IllegalArgumentException("next_page bodies page POST calls; use postAll for " + path);
+    }
+    return out;
+  }
+
+  @Override
+  public String get(String path, Map<String, String> query) {
+    return call("GET", path, query, null).toString();
+  }
+
+  @Override
+  public List<String> postAll(String path, String jsonBody, String resultField) {
+    List<String> out = new ArrayList<>();
+    String body = jsonBody;
+    for (int page = 0; body != null; page++) {
+      JsonNode answer = call("POST", path, Map.of(), body);
+      addElements(out, answer, resultField);
+      JsonNode next = answer.get("next_page");
+      body = next != null && next.isObject() && next.size() > 0 ? next.toString() : null;
+      if (page > 100_000) {
+        throw new ApiException(path, 200, "next_page chain does not end", null);
+      }
+    }
+    return out;
+  }
+
+  /** One request with backoff on busy answers; the parsed body ({} when empty). */
+  private JsonNode call(String method, String path, Map<String, String> query, String body) {
+    String p = path.startsWith("/") ? path : "/" + path;
+    for (int busy = 1; ; busy++) {
+      Request request = body == null ? new Request(method, p) : new Request(method, p, body);
+      request.withHeader("Accept", "application/json");
+      if (body != null) {
+        request.withHeader("Content-Type", "application/json");
+      }
+      query.forEach(request::withQueryParam);
+      try (InputStream in = client.execute(request, InputStream.class)) {
+        JsonNode node = in == null ? null : JSON.readTree(in);
+        return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
+      } catch (DatabricksError e) {
+        int status = e.getStatusCode();
+        String detail = (e.getErrorCode() == null ? "" : e.getErrorCode() + " ") + e.getMessage();
+        if (BusyRetry.isBusy(status)) {
+          LOG.warn("{} {} of workspace {} answered {} (busy answer {}), backing off", method, p, workspace, status, busy);
+          if (retry.pause(busy)) {
+            continue;
+          }
+          throw new ApiException(p, status, "still busy after " + busy + " answers: " + detail, e);
+        }
+        throw new ApiException(p, status, detail, e);
+      } catch (IOException | RuntimeException e) {
+        throw new ApiException(p, 0, "workspace " + workspace + ": " + e.getMessage(), e);
+      }
+    }
+  }
+
+  private static void addElements(List<String> out, JsonNode body, String resultField) {
+    JsonNode items = body.get(resultField);
+    if (items != null && items.isArray()) {
+      items.forEach(n -> out.add(n.toString()));
+    }
+  }
+
+  @Override
+  public void close() {
+    if (onClose != null) {
+      try {
+        onClose.close();
+      } catch (Exception e) {
+        LOG.warn("Could not close the REST client of workspace {}", workspace, e);
+      }
+    }
+  }
+}
