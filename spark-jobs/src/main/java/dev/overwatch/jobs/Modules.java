@@ -1,6 +1,7 @@
 package dev.overwatch.jobs;
 
 import dev.overwatch.jobs.bronze.AuditLogBronze;
+import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
 import java.util.List;
 
@@ -11,6 +12,7 @@ public final class Modules {
   public static ModuleRegistry all() {
     return new ModuleRegistry(List.of(
         // bronze: audit, accounts, pools, clusters, clusterEvents, sparkEvents, jobs, dbsql
-        new AuditLogBronze()));
+        new AuditLogBronze(),
+        new SparkEventsBronze()));
   }
 }
