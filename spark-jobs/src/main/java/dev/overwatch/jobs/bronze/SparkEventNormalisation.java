@@ -64,13 +64,19 @@ final class SparkEventNormalisation {
     // The original concatenated both ids (null for normal events); coalesce keeps each event's own id.
     Column executorId = coalesce(orNull(cols, "Executor ID", "string"), orNull(cols, "executorId", "string"));
     Column progress = cols.contains("progress") ? to_json(col("progress")) : lit(null).cast("string");
-    df = df.drop("Timestamp", "timestamp", "Stage ID", "stageId", "Stage Attempt ID", "stageAttemptId",
-            "Executor ID", "executorId", "progress")
-        .withColumn("Timestamp", ts)
-        .withColumn("StageID", stageId)
-        .withColumn("StageAttemptID", stageAttempt)
-        .withColumn("ExecutorID", executorId)
-        .withColumn("progress", progress);
+    // Computed under temporary names first: the new columns reuse the names of the raw ones they replace.
+    df = df.withColumn("__Timestamp", ts)
+        .withColumn("__StageID", stageId)
+        .withColumn("__StageAttemptID", stageAttempt)
+        .withColumn("__ExecutorID", executorId)
+        .withColumn("__progress", progress)
+        .drop("Timestamp", "timestamp", "Stage ID", "stageId", "Stage Attempt ID", "stageAttemptId",
+            "Executor ID", "executorId", "progress", "StageID", "StageAttemptID", "ExecutorID")
+        .withColumnRenamed("__Timestamp", "Timestamp")
+        .withColumnRenamed("__StageID", "StageID")
+        .withColumnRenamed("__StageAttemptID", "StageAttemptID")
+        .withColumnRenamed("__ExecutorID", "ExecutorID")
+        .withColumnRenamed("__progress", "progress");
     for (String m : MAP_COLUMNS) {
       if (cols.contains(m)) {
         df = df.withColumn(m, toStringMap(col(m), df.schema().apply(m).dataType(), m.equals("Properties")));

@@ -130,8 +130,7 @@ public final class SparkEventsBronze implements Module {
     Dataset<Row> lines = stage(spark, EventLogReader.read(spark, identified.stream().map(EventLogFile::filename).toList()),
         ctx.tempDir() + "/lines");
 
-    // An unreadable file is all-or-nothing: its lines are dropped, the file is quarantined and tracked as
-    // failed, so a rerun of the window retries it and later windows do not select it again.
+    // An unreadable file is all-or-nothing: its lines are dropped (no partial app), the file is quarantined once.
     Map<String, String> unreadable = new HashMap<>();
     for (Row r : lines.where(col("error").isNotNull()).select("filename", "error").collectAsList()) {
       unreadable.put(r.getString(0), r.getString(1));
@@ -265,9 +264,12 @@ public final class SparkEventsBronze implements Module {
       Map<String, String> unreadable, List<EventLogFile> newlyPending) {
     List<Row> rows = new ArrayList<>();
     for (EventLogFile f : newFiles) {
-      String failMsg = unreadable.getOrDefault(f.filename(), f.failMsg());
+      // An unreadable (corrupt) file is final: processed (failed = false) with the reason in failMsg, so a
+      // repeated run does not quarantine it again; failed = true stays for listing/status errors (retried).
+      String unreadableMsg = unreadable.get(f.filename());
+      String failMsg = unreadableMsg != null ? "unreadable: " + unreadableMsg : f.failMsg();
       rows.add(RowFactory.create(f.filename(), f.fileCreateEpochMS(), f.fileSize(), selected.get(f.filename()),
-          failMsg != null, failMsg, null, null, ctx.organizationId()));
+          f.failed(), failMsg, null, null, ctx.organizationId()));
     }
     for (EventLogFile f : newlyPending) {
       rows.add(RowFactory.create(f.pendingKey(), f.fileCreateEpochMS(), f.fileSize(), false, true, IN_PROGRESS_MSG,

@@ -18,6 +18,8 @@ import org.apache.spark.io.CompressionCodec;
  */
 public final class EventLogStreams {
   public static final String IN_PROGRESS = ".inprogress";
+  /** File extensions of Spark's event-log codecs (spark.eventLog.compression.codec short names). */
+  static final java.util.Set<String> SPARK_CODECS = java.util.Set.of("lz4", "lzf", "snappy", "zstd");
 
   private EventLogStreams() {}
 
@@ -34,8 +36,7 @@ public final class EventLogStreams {
       return Optional.empty();
     }
     String ext = base.substring(dot + 1).toLowerCase(Locale.ROOT);
-    return scala.jdk.javaapi.CollectionConverters.asJava(CompressionCodec.ALL_COMPRESSION_CODECS()).contains(ext)
-        ? Optional.of(ext) : Optional.empty();
+    return SPARK_CODECS.contains(ext) ? Optional.of(ext) : Optional.empty();
   }
 
   /** The name with its codec extension and ".inprogress" removed (the application id for OSS single files). */
