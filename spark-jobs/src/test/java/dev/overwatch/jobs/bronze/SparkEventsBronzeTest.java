@@ -182,8 +182,10 @@ class SparkEventsBronzeTest {
     assertEquals(1L, List.of(schema.fieldNames()).stream().filter(n -> n.equalsIgnoreCase("ExecutorID")).count());
     assertEquals(0L, bronze.selectExpr("explode(map_keys(Properties)) AS k").where("k LIKE '%.%'").count());
     assertTrue(bronze.where("Event = 'SparkListenerJobStart' AND Properties['sparkjobGroupid'] = 'group-plain'").count() > 0);
-    assertEquals(0L, bronze.where("Event = 'SparkListenerTaskEnd' AND (StageID IS NULL OR ExecutorID IS NULL "
+    assertEquals(0L, bronze.where("Event = 'SparkListenerTaskEnd' AND (StageID IS NULL OR TaskInfo.ExecutorID IS NULL "
         + "OR TaskMetrics.ExecutorRunTime IS NULL)").count());
+    assertEquals(0L, bronze.where("Event = 'SparkListenerExecutorAdded' AND (ExecutorID IS NULL OR Timestamp IS NULL "
+        + "OR executorInfo.TotalCores IS NULL)").count());
     assertEquals(0L, bronze.where("Event = 'SparkListenerJobStart' AND Timestamp IS NULL AND SubmissionTime IS NULL").count());
 
     // Tracker: in-progress logs are pending (never processed); the corrupt file is final with its reason.
