@@ -10,6 +10,7 @@ import dev.overwatch.jobs.bronze.JobsSnapshotBronze;
 import dev.overwatch.jobs.bronze.LibsSnapshotBronze;
 import dev.overwatch.jobs.bronze.PoliciesSnapshotBronze;
 import dev.overwatch.jobs.bronze.PoolsSnapshotBronze;
+import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
@@ -31,7 +32,7 @@ public final class Modules {
         new PoliciesSnapshotBronze(),
         new InstanceProfilesSnapshotBronze(),
         new ClusterEventsBronze(),
-        // 1006 spark_events_bronze goes here
+        new SparkEventsBronze(),
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze()));
