@@ -21,7 +21,7 @@ public record DriverSummary(String runId, String layer, String status, List<Modu
       return Optional.empty();
     }
     try {
-      JsonNode root = JSON.readTree(message.length() > 65536 ? message.substring(0, 65536) : message);
+      JsonNode root = JSON.readTree(message.length() > (1 << 20) ? message.substring(0, 1 << 20) : message);
       if (root == null || !root.isObject()) {
         return Optional.empty();
       }
