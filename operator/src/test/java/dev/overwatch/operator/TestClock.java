@@ -1,6 +1,7 @@
 package dev.overwatch.operator;
 
 import io.quarkus.test.Mock;
+import jakarta.inject.Singleton;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -10,6 +11,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 /** System time plus an offset the schedule tests can move forward (replaces the production Clock bean). */
 @Mock
+@Singleton // one instance shared by the test and the reconcilers
 public class TestClock extends Clock {
   private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
 
