@@ -116,10 +116,24 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
       run.setStatus(new OverwatchRunStatus());
     }
     String before = Serialization.asJson(run.getStatus());
-    Optional<Duration> again = new Step(run, ctx, clock.instant()).run();
+    Step step = new Step(run, ctx, clock.instant());
+    Optional<Duration> again = step.run();
     run.getStatus().observedGeneration = run.getMetadata().getGeneration();
-    boolean changed = !before.equals(Serialization.asJson(run.getStatus()));
-    UpdateControl<OverwatchRun> control = changed ? UpdateControl.patchStatus(run) : UpdateControl.noUpdate();
+    if (!before.equals(Serialization.asJson(run.getStatus()))) {
+      try {
+        // PUT with the resourceVersion we read: a reconcile that saw a stale cached copy (JOSDK does
+        // not cache its own status writes) fails here instead of overwriting newer state, e.g. a runId.
+        ctx.getClient().resource(run).updateStatus();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        LOG.debugf("run %s/%s changed meanwhile; reconciling again", run.getMetadata().getNamespace(), run.getMetadata().getName());
+        return UpdateControl.<OverwatchRun>noUpdate().rescheduleAfter(Duration.ofMillis(500));
+      }
+    }
+    step.afterCommit.forEach(Runnable::run); // events and metrics only for transitions that were persisted
+    UpdateControl<OverwatchRun> control = UpdateControl.noUpdate();
     again.ifPresent(control::rescheduleAfter);
     return control;
   }
@@ -132,6 +146,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
     final KubernetesClient client;
     final Instant now;
     final String ns;
+    final List<Runnable> afterCommit = new ArrayList<>();
 
     Step(OverwatchRun run, Context<OverwatchRun> ctx, Instant now) {
       this.run = run;
@@ -170,9 +185,10 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         st.phase = PENDING;
         st.message = "waiting to start";
         Conditions.set(st.conditions, "Succeeded", "Unknown", PENDING, st.message, generation(), now);
-        metrics.runPhase(PENDING);
+        metric(() -> metrics.runPhase(PENDING));
         event("Normal", "Created", "run " + st.runId + " created");
-        return Optional.empty();
+        // No return: starting persists runId and snapshotTime in the same status write, and pods
+        // are only created by a later reconcile that reads them back from the status.
       }
       if (Boolean.TRUE.equals(run.getSpec().cancel)) {
         deleteLivePods();
@@ -225,7 +241,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
       st.message = "started";
       Conditions.set(st.conditions, "Succeeded", "Unknown", RUNNING, "run started", generation(), now);
       Conditions.set(st.conditions, "Running", "True", "Started", "run started", generation(), now);
-      metrics.runPhase(RUNNING);
+      metric(() -> metrics.runPhase(RUNNING));
       event("Normal", "Started", "run started with snapshot time " + st.snapshotTime);
       return Optional.empty();
     }
@@ -284,10 +300,10 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
       st.message = "layer " + layer.name + " running";
       if (created) {
         if (attempt == 1 && layer == st.layers.get(0) && run.getMetadata().getCreationTimestamp() != null) {
-          metrics.launchLatency(Duration.between(Times.parse(run.getMetadata().getCreationTimestamp()), clock.instant()));
+          metric(() -> metrics.launchLatency(Duration.between(Times.parse(run.getMetadata().getCreationTimestamp()), clock.instant())));
         }
         if (attempt > 1) {
-          metrics.retry(layer.name);
+          metric(() -> metrics.retry(layer.name));
         }
         event("Normal", "LayerStarted", "layer " + layer.name + " attempt " + attempt + ": driver pod " + name);
       }
@@ -304,11 +320,11 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         }
         pod = client.pods().inNamespace(ns).withName(layer.pod).get(); // live check before declaring it missing
         if (pod == null) {
-          return attemptFailed(layer, retry, "driver pod " + layer.pod + " disappeared", List.of());
+          return attemptFailed(layer, retry, "driver pod " + layer.pod + " disappeared");
         }
       }
       if (!ownedByRun(pod)) {
-        return attemptFailed(layer, retry, "driver pod " + layer.pod + " was replaced by a pod of another owner", List.of());
+        return attemptFailed(layer, retry, "driver pod " + layer.pod + " was replaced by a pod of another owner");
       }
       String phase = pod.getStatus() == null ? null : pod.getStatus().getPhase();
       Optional<ContainerStateTerminated> term = terminated(pod);
@@ -318,8 +334,8 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         layer.phase = SUCCEEDED;
         layer.endTime = Times.format(now);
         layer.message = summary.map(s -> s.modules().size() + " modules, " + s.rowsWritten() + " rows").orElse("succeeded (no summary)");
-        metrics.layerDuration(layer.name, "succeeded", elapsed(layer));
-        summary.ifPresent(s -> metrics.rowsWritten(layer.name, s.rowsWritten()));
+        metric(() -> metrics.layerDuration(layer.name, "succeeded", elapsed(layer)));
+        summary.ifPresent(s -> metric(() -> metrics.rowsWritten(layer.name, s.rowsWritten())));
         event("Normal", "LayerSucceeded", "layer " + layer.name + ": " + layer.message);
         return Optional.empty();
       }
@@ -328,7 +344,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         summary.ifPresent(this::mergeModules);
         String why = summary.map(s -> failedModules(s)).orElseGet(() -> term
             .map(t -> "exit code " + t.getExitCode() + (t.getReason() == null ? "" : " (" + t.getReason() + ")")).orElse("pod failed"));
-        return attemptFailed(layer, retry, why, List.of());
+        return attemptFailed(layer, retry, why);
       }
       return timeoutCheck(layer, retry);
     }
@@ -343,11 +359,11 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         return Optional.of(Times.until(now, deadline));
       }
       client.pods().inNamespace(ns).withName(layer.pod).delete();
-      return attemptFailed(layer, retry, "timed out after " + retry.layerTimeoutSeconds + "s", List.of());
+      return attemptFailed(layer, retry, "timed out after " + retry.layerTimeoutSeconds + "s");
     }
 
-    Optional<Duration> attemptFailed(LayerStatus layer, RetrySpec retry, String why, List<ModuleSummary> ignored) {
-      metrics.layerDuration(layer.name, "failed", elapsed(layer));
+    Optional<Duration> attemptFailed(LayerStatus layer, RetrySpec retry, String why) {
+      metric(() -> metrics.layerDuration(layer.name, "failed", elapsed(layer)));
       int max = retry.maxAttempts == null ? 1 : retry.maxAttempts;
       if (layer.attempts < max) {
         long base = retry.backoffSeconds == null ? 0 : retry.backoffSeconds;
@@ -381,7 +397,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         Conditions.set(st.conditions, "Cancelled", "True", reason, message, generation(), now);
       }
       Conditions.set(st.conditions, "Running", "False", reason, message, generation(), now);
-      metrics.runPhase(phase);
+      metric(() -> metrics.runPhase(phase));
       event(SUCCEEDED.equals(phase) ? "Normal" : "Warning", phase, message);
       releaseSlot();
     }
@@ -518,7 +534,11 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
     }
 
     void event(String type, String reason, String message) {
-      EventRecorder.record(client, run, type, reason, message, now);
+      afterCommit.add(() -> EventRecorder.record(client, run, type, reason, message, now));
+    }
+
+    void metric(Runnable r) {
+      afterCommit.add(r);
     }
   }
 

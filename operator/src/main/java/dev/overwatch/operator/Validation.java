@@ -15,7 +15,6 @@ import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import java.util.regex.Pattern;
 
@@ -271,9 +270,5 @@ public final class Validation {
   public static String message(List<Problem> problems) {
     String m = String.join("; ", problems.stream().map(Problem::message).toList());
     return m.length() > 1000 ? m.substring(0, 997) + "..." : m;
-  }
-
-  static Map<String, String> nonNull(Map<String, String> m) {
-    return m == null ? Map.of() : m;
   }
 }
