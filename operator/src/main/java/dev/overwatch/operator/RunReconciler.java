@@ -121,9 +121,11 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
     run.getStatus().observedGeneration = run.getMetadata().getGeneration();
     if (!before.equals(Serialization.asJson(run.getStatus()))) {
       try {
-        // PUT with the resourceVersion we read: a reconcile that saw a stale cached copy (JOSDK does
-        // not cache its own status writes) fails here instead of overwriting newer state, e.g. a runId.
-        ctx.getClient().resource(run).updateStatus();
+        // PUT with the resourceVersion we read: on an API server a reconcile that saw a stale copy fails
+        // here (409) instead of overwriting newer state such as the runId...
+        OverwatchRun written = ctx.getClient().resource(run).updateStatus();
+        // ...and the next reconcile sees what we wrote, not the informer's older copy.
+        ctx.eventSourceRetriever().getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
