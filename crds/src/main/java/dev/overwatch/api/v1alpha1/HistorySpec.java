@@ -3,6 +3,7 @@ package dev.overwatch.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 
 /** Run history limits. */
@@ -10,11 +11,13 @@ import io.fabric8.generator.annotation.Min;
 public class HistorySpec {
   @Default("3")
   @Min(0)
+  @Max(100)
   @JsonPropertyDescription("Succeeded runs kept.")
   public Integer successfulRunsLimit = 3;
 
   @Default("3")
   @Min(0)
+  @Max(100)
   @JsonPropertyDescription("Failed or cancelled runs kept.")
   public Integer failedRunsLimit = 3;
 }

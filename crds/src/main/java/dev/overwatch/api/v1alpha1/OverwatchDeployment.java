@@ -1,5 +1,6 @@
 package dev.overwatch.api.v1alpha1;
 
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -10,6 +11,10 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @Group(OverwatchDeployment.GROUP)
 @Version(OverwatchDeployment.VERSION)
 @ShortNames("owd")
+@AdditionalPrinterColumn(name = "Ready", jsonPath = ".status.conditions[?(@.type==\"Ready\")].status", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Last Run", jsonPath = ".status.lastRun", type = AdditionalPrinterColumn.Type.STRING)
+@AdditionalPrinterColumn(name = "Next Run", jsonPath = ".status.nextRun", type = AdditionalPrinterColumn.Type.STRING, priority = 1)
+@AdditionalPrinterColumn(name = "Age", jsonPath = ".metadata.creationTimestamp", type = AdditionalPrinterColumn.Type.DATE)
 public class OverwatchDeployment extends CustomResource<OverwatchDeploymentSpec, OverwatchDeploymentStatus>
     implements Namespaced {
   public static final String GROUP = "overwatch.dev";

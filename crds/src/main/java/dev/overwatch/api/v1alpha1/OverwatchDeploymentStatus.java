@@ -11,7 +11,7 @@ import java.util.Map;
 /** Observed state of a deployment. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class OverwatchDeploymentStatus {
-  @JsonPropertyDescription("Ready and Scheduled conditions.")
+  @JsonPropertyDescription("Ready (spec valid, referenced Secrets present, workload RBAC in place) and Scheduled conditions.")
   public List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("Generation of the spec last reconciled.")
@@ -22,6 +22,12 @@ public class OverwatchDeploymentStatus {
 
   @JsonPropertyDescription("Next scheduled time (RFC 3339).")
   public String nextRun;
+
+  @JsonPropertyDescription("Scheduled time (RFC 3339) of the last run created by the schedule.")
+  public String lastScheduleTime;
+
+  @JsonPropertyDescription("Name of the run currently executing (at most one per deployment).")
+  public String activeRun;
 
   @JsonPropertyDescription("Last successful window end (RFC 3339) per layer.")
   public Map<String, String> lastSuccessfulWindow = new LinkedHashMap<>();

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import java.util.Map;
 public class WorkspaceSpec {
   @Required
   @Pattern("^[a-z0-9]([-a-z0-9_]*[a-z0-9])?$")
+  @Size(max = 63)
   @JsonPropertyDescription("Friendly name, unique in the deployment (written as workspace_name).")
   public String name;
 
@@ -23,6 +25,7 @@ public class WorkspaceSpec {
   @JsonPropertyDescription("Workspace id (organization_id of every row).")
   public String organizationId;
 
+  @Pattern("^https?://.+$")
   @JsonPropertyDescription("Workspace URL used for REST API calls (https://...). Optional with apiReplayPath or without API scopes.")
   public String url;
 

@@ -1,0 +1,244 @@
+package dev.overwatch.operator;
+
+import com.cronutils.model.CronType;
+import com.cronutils.model.definition.CronDefinitionBuilder;
+import com.cronutils.model.time.ExecutionTime;
+import com.cronutils.parser.CronParser;
+import dev.overwatch.api.v1alpha1.HistorySpec;
+import dev.overwatch.api.v1alpha1.OverwatchDeployment;
+import dev.overwatch.api.v1alpha1.OverwatchDeploymentStatus;
+import dev.overwatch.api.v1alpha1.OverwatchRun;
+import dev.overwatch.api.v1alpha1.OverwatchRunSpec;
+import dev.overwatch.api.v1alpha1.SecretKeyRef;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import jakarta.inject.Inject;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Predicate;
+
+/**
+ * Validates a deployment, provisions the driver pods' ServiceAccount and RBAC, creates scheduled
+ * runs and prunes run history. Runs themselves are driven by {@link RunReconciler}.
+ */
+@ControllerConfiguration(name = DeploymentReconciler.NAME)
+public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
+  public static final String NAME = "overwatchdeployment";
+  private static final CronParser CRON = new CronParser(CronDefinitionBuilder.instanceDefinitionFor(CronType.UNIX));
+
+  private final OperatorSettings settings;
+  private final Clock clock;
+
+  @Inject
+  public DeploymentReconciler(OperatorSettings settings, Clock clock) {
+    this.settings = settings;
+    this.clock = clock;
+  }
+
+  @Override
+  public List<EventSource<?, OverwatchDeployment>> prepareEventSources(EventSourceContext<OverwatchDeployment> ctx) {
+    // Run changes (finished, deleted) wake their deployment: history, activeRun, lastRun.
+    var runs = new InformerEventSource<>(InformerEventSourceConfiguration.from(OverwatchRun.class, OverwatchDeployment.class)
+        .withSecondaryToPrimaryMapper(r -> r.getSpec() == null || r.getSpec().deploymentRef == null ? Set.of()
+            : Set.of(new ResourceID(r.getSpec().deploymentRef.name, r.getMetadata().getNamespace())))
+        .withPrimaryToSecondaryMapper((OverwatchDeployment d) -> Set.of())
+        .build(), ctx);
+    return List.of(runs);
+  }
+
+  @Override
+  @SuppressWarnings("unchecked")
+  public UpdateControl<OverwatchDeployment> reconcile(OverwatchDeployment d, Context<OverwatchDeployment> ctx) {
+    Instant now = clock.instant();
+    if (d.getStatus() == null) {
+      d.setStatus(new OverwatchDeploymentStatus());
+    }
+    OverwatchDeploymentStatus st = d.getStatus();
+    if (st.conditions == null) {
+      st.conditions = new ArrayList<>();
+    }
+    String before = Serialization.asJson(st);
+    KubernetesClient client = ctx.getClient();
+    String ns = d.getMetadata().getNamespace();
+    Long gen = d.getMetadata().getGeneration();
+    Optional<Duration> again = Optional.empty();
+
+    InformerEventSource<OverwatchRun, OverwatchDeployment> runSource =
+        (InformerEventSource<OverwatchRun, OverwatchDeployment>) ctx.eventSourceRetriever().getEventSourceFor(OverwatchRun.class);
+    Predicate<OverwatchRun> mine = r -> r.getSpec() != null && r.getSpec().deploymentRef != null
+        && d.getMetadata().getName().equals(r.getSpec().deploymentRef.name);
+    List<OverwatchRun> runs = runSource.list(ns, mine).toList();
+
+    List<Problem> problems = Validation.deployment(d.getSpec());
+    if (problems.isEmpty()) {
+      problems = missingSecrets(client, ns, d);
+      if (!problems.isEmpty()) {
+        again = Optional.of(settings.recheckInterval()); // Secrets are not watched (least privilege: get only)
+      }
+    }
+    if (problems.isEmpty()) {
+      ensure(client, Resources.workloadServiceAccount(d));
+      ensure(client, Resources.workloadRole(d));
+      ensure(client, Resources.workloadRoleBinding(d));
+      Conditions.set(st.conditions, "Ready", "True", "Ready", "deployment valid, Secrets present, workload RBAC in place", gen, now);
+    } else {
+      Conditions.set(st.conditions, "Ready", "False", problems.get(0).reason(), Validation.message(problems), gen, now);
+    }
+
+    Optional<Duration> next = problems.isEmpty() ? schedule(d, st, client, now) : Optional.empty();
+    if (next.isPresent() && (again.isEmpty() || next.get().compareTo(again.get()) < 0)) {
+      again = next;
+    }
+    if (!problems.isEmpty() || d.getSpec().schedule == null) {
+      st.nextRun = null;
+      Conditions.set(st.conditions, "Scheduled", "False", d.getSpec() != null && d.getSpec().schedule == null ? "NoSchedule" : "NotReady",
+          d.getSpec() != null && d.getSpec().schedule == null ? "no schedule; runs are created by hand" : "deployment is not ready", gen, now);
+    }
+
+    history(client, d, runs);
+    st.activeRun = runs.stream().filter(r -> r.getStatus() != null && RunReconciler.RUNNING.equals(r.getStatus().phase))
+        .map(r -> r.getMetadata().getName()).findFirst().orElse(null);
+    st.lastRun = runs.stream().max(RunReconciler::byAge).map(r -> r.getMetadata().getName()).orElse(st.lastRun);
+    Map<String, String> windows = new LinkedHashMap<>(st.lastSuccessfulWindow == null ? Map.of() : st.lastSuccessfulWindow);
+    for (OverwatchRun r : runs) {
+      if (r.getStatus() == null || r.getStatus().layers == null || r.getStatus().snapshotTime == null) {
+        continue;
+      }
+      r.getStatus().layers.stream().filter(l -> RunReconciler.SUCCEEDED.equals(l.phase))
+          .forEach(l -> windows.merge(l.name, r.getStatus().snapshotTime, (a, b) -> Times.parse(a).isAfter(Times.parse(b)) ? a : b));
+    }
+    st.lastSuccessfulWindow = windows;
+    st.observedGeneration = gen;
+
+    boolean changed = !before.equals(Serialization.asJson(st));
+    UpdateControl<OverwatchDeployment> control = changed ? UpdateControl.patchStatus(d) : UpdateControl.noUpdate();
+    again.ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /** Creates the run of the most recent due schedule time (missed older ones are skipped, like a CronJob). */
+  Optional<Duration> schedule(OverwatchDeployment d, OverwatchDeploymentStatus st, KubernetesClient client, Instant now) {
+    var schedule = d.getSpec().schedule;
+    if (schedule == null) {
+      return Optional.empty();
+    }
+    Long gen = d.getMetadata().getGeneration();
+    ZoneId zone = ZoneId.of(schedule.timeZone == null ? "UTC" : schedule.timeZone);
+    ExecutionTime et = ExecutionTime.forCron(CRON.parse(schedule.cron));
+    ZonedDateTime nowZ = now.atZone(zone);
+    Instant since = st.lastScheduleTime != null ? Times.parse(st.lastScheduleTime)
+        : Times.parse(d.getMetadata().getCreationTimestamp() == null ? Times.format(now) : d.getMetadata().getCreationTimestamp());
+    Optional<ZonedDateTime> due = et.lastExecution(nowZ.plusSeconds(1)).filter(t -> t.toInstant().isAfter(since));
+    if (due.isPresent()) {
+      Instant at = due.get().toInstant();
+      st.lastScheduleTime = Times.format(at);
+      if (!Boolean.TRUE.equals(d.getSpec().suspend)) {
+        OverwatchRun run = new OverwatchRun();
+        run.setMetadata(new ObjectMetaBuilder()
+            .withName(Names.scheduledRun(d.getMetadata().getName(), at.getEpochSecond() / 60))
+            .withNamespace(d.getMetadata().getNamespace())
+            .withLabels(Map.of(Names.DEPLOYMENT, Names.labelValue(d.getMetadata().getName()), Names.MANAGED_BY, Names.MANAGED_BY_VALUE))
+            .withAnnotations(Map.of(Names.SCHEDULED_TIME, Times.format(at)))
+            .withOwnerReferences(Resources.ownerOf(d))
+            .build());
+        run.setSpec(new OverwatchRunSpec());
+        run.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef(d.getMetadata().getName());
+        try {
+          client.resource(run).create();
+          EventRecorder.record(client, d, "Normal", "RunScheduled", "created run " + run.getMetadata().getName() + " for " + Times.format(at), now);
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 409) { // 409: created before a restart; deterministic names make it idempotent
+            throw e;
+          }
+        }
+      }
+    }
+    Optional<ZonedDateTime> next = et.nextExecution(nowZ);
+    st.nextRun = Boolean.TRUE.equals(d.getSpec().suspend) ? null : next.map(t -> Times.format(t.toInstant())).orElse(null);
+    if (Boolean.TRUE.equals(d.getSpec().suspend)) {
+      Conditions.set(st.conditions, "Scheduled", "False", "Suspended", "schedule suspended (spec.suspend)", gen, now);
+    } else {
+      Conditions.set(st.conditions, "Scheduled", "True", "Scheduled", "next run at " + st.nextRun, gen, now);
+    }
+    return next.map(t -> Times.until(now, t.toInstant().plusMillis(50)));
+  }
+
+  /** Deletes the oldest finished runs beyond the history limits. */
+  void history(KubernetesClient client, OverwatchDeployment d, List<OverwatchRun> runs) {
+    HistorySpec h = d.getSpec() == null || d.getSpec().history == null ? new HistorySpec() : d.getSpec().history;
+    prune(client, runs, Set.of(RunReconciler.SUCCEEDED), h.successfulRunsLimit == null ? 3 : h.successfulRunsLimit);
+    prune(client, runs, Set.of(RunReconciler.FAILED, RunReconciler.CANCELLED), h.failedRunsLimit == null ? 3 : h.failedRunsLimit);
+  }
+
+  private static void prune(KubernetesClient client, List<OverwatchRun> runs, Set<String> phases, int keep) {
+    List<OverwatchRun> finished = runs.stream()
+        .filter(r -> r.getStatus() != null && phases.contains(r.getStatus().phase))
+        .sorted(Comparator.comparing((OverwatchRun r) -> String.valueOf(r.getStatus().completionTime))
+            .thenComparing(r -> r.getMetadata().getName()).reversed())
+        .toList();
+    for (OverwatchRun r : finished.subList(Math.min(keep, finished.size()), finished.size())) {
+      client.resource(r).delete();
+    }
+  }
+
+  private static List<Problem> missingSecrets(KubernetesClient client, String ns, OverwatchDeployment d) {
+    List<Problem> problems = new ArrayList<>();
+    for (SecretKeyRef ref : Validation.secretRefs(d.getSpec())) {
+      Secret s = client.secrets().inNamespace(ns).withName(ref.name).get();
+      if (s == null) {
+        problems.add(new Problem("SecretNotFound", "Secret " + ref.name + " not found in namespace " + ns));
+      } else if ((s.getData() == null || !s.getData().containsKey(ref.key)) && (s.getStringData() == null || !s.getStringData().containsKey(ref.key))) {
+        problems.add(new Problem("SecretKeyNotFound", "Secret " + ref.name + " has no key " + ref.key));
+      }
+    }
+    return problems;
+  }
+
+  /** Create, or update when the desired object drifted (no server-side apply: see STACK.md). */
+  private static <T extends HasMetadata> void ensure(KubernetesClient client, T desired) {
+    T current = client.resource(desired).get();
+    if (current == null) {
+      try {
+        client.resource(desired).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    } else if (!Objects.equals(strip(current), strip(desired))) {
+      desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
+      client.resource(desired).update();
+    }
+  }
+
+  private static String strip(HasMetadata o) {
+    Map<String, Object> m = Serialization.jsonMapper().convertValue(o, Map.class);
+    m.remove("metadata");
+    m.remove("status");
+    return Serialization.asJson(m);
+  }
+}

@@ -1,0 +1,25 @@
+package dev.overwatch.operator;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.time.Duration;
+
+/** Operator-wide settings (application.properties / env, prefix {@code overwatch}). */
+@ConfigMapping(prefix = "overwatch")
+public interface OperatorSettings {
+  /** Spark image used when a deployment does not name one. */
+  @WithDefault("ghcr.io/overwatch-k8s/overwatch-spark:latest")
+  String defaultImage();
+
+  /** How long a launched driver pod may be absent from the informer cache before a live check. */
+  @WithDefault("30s")
+  Duration podGracePeriod();
+
+  /** Recheck interval of runs waiting for a deployment slot or a missing Secret. */
+  @WithDefault("30s")
+  Duration recheckInterval();
+
+  /** Lease used for leader election between operator replicas (prod profile only). */
+  @WithDefault("overwatch-operator-lease")
+  String leaderElectionLeaseName();
+}

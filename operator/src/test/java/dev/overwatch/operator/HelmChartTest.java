@@ -1,0 +1,103 @@
+package dev.overwatch.operator;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.marcnuri.helm.Helm;
+import com.marcnuri.helm.LintResult;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
+import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
+import io.fabric8.kubernetes.api.model.rbac.Role;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/** The chart renders, lints strictly, is least-privilege and ships exactly the generated CRDs. */
+class HelmChartTest {
+  static final Path CHART = OperatorTestSupport.REPO.resolve("charts/overwatch-operator");
+
+  @Test
+  void chartCrdsAreTheGeneratedOnes() throws Exception {
+    List<Path> generated;
+    try (Stream<Path> s = Files.list(OperatorTestSupport.REPO.resolve("crds"))) {
+      generated = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+    }
+    assertEquals(2, generated.size());
+    for (Path crd : generated) {
+      Path copy = CHART.resolve("crds").resolve(crd.getFileName());
+      assertTrue(Files.exists(copy), "missing " + copy + ": cp crds/*.yml charts/overwatch-operator/crds/");
+      assertEquals(Files.readString(crd), Files.readString(copy), copy + " differs from crds/: cp crds/*.yml charts/overwatch-operator/crds/");
+    }
+  }
+
+  @Test
+  void lintsStrictly() {
+    LintResult lint = new Helm(CHART).lint().strict().call();
+    assertFalse(lint.isFailed(), String.join("\n", lint.getMessages()));
+  }
+
+  @Test
+  void rendersARestrictedOperatorWithClusterWideRbacByDefault() {
+    List<HasMetadata> objects = render(new Helm(CHART).template().withName("ow").withNamespace("overwatch-system").call());
+    Deployment d = one(objects, Deployment.class);
+    var pod = d.getSpec().getTemplate().getSpec();
+    var c = pod.getContainers().get(0);
+    assertTrue(pod.getSecurityContext().getRunAsNonRoot());
+    assertEquals("RuntimeDefault", pod.getSecurityContext().getSeccompProfile().getType());
+    assertTrue(c.getSecurityContext().getReadOnlyRootFilesystem());
+    assertFalse(c.getSecurityContext().getAllowPrivilegeEscalation());
+    assertEquals(List.of("ALL"), c.getSecurityContext().getCapabilities().getDrop());
+    assertEquals("/q/health/live", c.getLivenessProbe().getHttpGet().getPath());
+    assertEquals("/q/health/ready", c.getReadinessProbe().getHttpGet().getPath());
+    assertFalse(pod.getEnableServiceLinks());
+    ClusterRole role = one(objects, ClusterRole.class);
+    assertNoWildcards(role.getRules());
+    assertEquals(List.of("get"), role.getRules().stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow().getVerbs());
+  }
+
+  @Test
+  void watchNamespacesGiveNamespacedRolesOnly() {
+    List<HasMetadata> objects = render(new Helm(CHART).template().withName("ow").withNamespace("ops")
+        .set("watchNamespaces[0]", "team-a").set("watchNamespaces[1]", "team-b").set("replicas", 2).call());
+    assertTrue(objects.stream().noneMatch(o -> o instanceof ClusterRole));
+    List<String> roleNamespaces = objects.stream().filter(o -> o instanceof Role).map(o -> o.getMetadata().getNamespace()).sorted().toList();
+    assertEquals(List.of("ops", "team-a", "team-b"), roleNamespaces);
+    objects.stream().filter(o -> o instanceof Role).forEach(r -> assertNoWildcards(((Role) r).getRules()));
+    Deployment d = one(objects, Deployment.class);
+    assertEquals(2, d.getSpec().getReplicas());
+    assertEquals("team-a,team-b", d.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv().stream()
+        .filter(e -> e.getName().equals("WATCH_NAMESPACES")).findFirst().orElseThrow().getValue());
+  }
+
+  @Test
+  void valuesSchemaRejectsNonsense() {
+    assertThrows(RuntimeException.class, () -> new Helm(CHART).template().withName("ow").set("replicas", 0).call());
+    assertThrows(RuntimeException.class, () -> new Helm(CHART).template().withName("ow").set("unknownKey", "x").call());
+  }
+
+  static void assertNoWildcards(List<PolicyRule> rules) {
+    for (PolicyRule r : rules) {
+      assertFalse(r.getVerbs().contains("*") || r.getResources().contains("*") || r.getApiGroups().contains("*"), r.toString());
+    }
+  }
+
+  static List<HasMetadata> render(String yaml) {
+    Object parsed = Serialization.unmarshal(new ByteArrayInputStream(yaml.getBytes(StandardCharsets.UTF_8)));
+    @SuppressWarnings("unchecked")
+    List<HasMetadata> list = parsed instanceof List<?> l ? (List<HasMetadata>) l : List.of((HasMetadata) parsed);
+    return list;
+  }
+
+  static <T> T one(List<HasMetadata> objects, Class<T> type) {
+    return objects.stream().filter(type::isInstance).map(type::cast).findFirst().orElseThrow(() -> new AssertionError("no " + type.getSimpleName()));
+  }
+}

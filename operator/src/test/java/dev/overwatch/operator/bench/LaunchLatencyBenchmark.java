@@ -1,0 +1,265 @@
+package dev.overwatch.operator.bench;
+
+import dev.overwatch.api.v1alpha1.OverwatchDeployment;
+import dev.overwatch.api.v1alpha1.OverwatchRun;
+import dev.overwatch.api.v1alpha1.OverwatchRunSpec;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Not a test: {@code mvn -o -pl crds,operator -am test -Pbenchmark [-Dbench.runs=50,500]
+ * [-Dbench.sparkSubmit=10] [-Dow.e2e.root=DIR]}. Measures OverwatchRun created -> driver pod created
+ * against the mock API server, then the same launch through Spark's own SparkSubmit (k8s master,
+ * cluster mode, waitAppCompletion=false) against the same server, and prints the ratio.
+ */
+@QuarkusTest
+@WithKubernetesTestServer
+class LaunchLatencyBenchmark {
+  static final String NS = "bench";
+  static final Path ROOT = Path.of(System.getProperty("ow.e2e.root", System.getProperty("ow.repo.root", ".."))).toAbsolutePath().normalize();
+
+  @Inject
+  KubernetesClient client;
+
+  /** First time each driver pod (by name) was seen by the benchmark's own informer. */
+  final Map<String, Long> podSeen = new ConcurrentHashMap<>();
+
+  @Test
+  void benchmark() throws Exception {
+    installCrds();
+    client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("demo-token").endMetadata()
+        .addToData("token", Base64.getEncoder().encodeToString("x".getBytes())).build()).create();
+    SharedIndexInformer<Pod> informer = client.pods().inNamespace(NS).inform(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
+      }
+
+      @Override
+      public void onUpdate(Pod oldPod, Pod newPod) {}
+
+      @Override
+      public void onDelete(Pod pod, boolean unknown) {}
+    });
+    List<String> report = new ArrayList<>();
+    double operatorP50 = 0;
+    try {
+      int sequential = Integer.getInteger("bench.sequential", 20);
+      if (sequential > 0) {
+        sequentialRound(sequential, report);
+      }
+      for (String n : System.getProperty("bench.runs", "50,500").split(",")) {
+        double[] ms = operatorRound(Integer.parseInt(n.trim()), report);
+        operatorP50 = ms[0];
+      }
+      int submits = Integer.getInteger("bench.sparkSubmit", 10);
+      if (submits > 0) {
+        sparkSubmitRound(submits, operatorP50, report);
+      }
+    } finally {
+      informer.close();
+    }
+    System.out.println("\n==== launch latency benchmark ====");
+    report.forEach(System.out::println);
+    System.out.println("==================================\n");
+  }
+
+  /** One run at a time on an idle operator: the like-for-like comparison with one spark-submit. */
+  void sequentialRound(int n, List<String> report) throws Exception {
+    double[] latencies = new double[n];
+    for (int i = 0; i < n; i++) {
+      client.resource(deployment("seq-" + i)).create();
+    }
+    for (int i = 0; i < n; i++) {
+      String name = "seq-" + i;
+      while (!isReady(client.resources(OverwatchDeployment.class).inNamespace(NS).withName(name).get())) {
+        Thread.sleep(20);
+      }
+    }
+    for (int i = 0; i < n; i++) {
+      OverwatchRun r = new OverwatchRun();
+      r.setMetadata(new ObjectMetaBuilder().withName("seq-" + i + "-run").withNamespace(NS).build());
+      r.setSpec(new OverwatchRunSpec());
+      r.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef("seq-" + i);
+      r.getSpec().layers = List.of("bronze");
+      long t0 = System.nanoTime();
+      client.resource(r).create();
+      String pod = "seq-" + i + "-run-bronze-1";
+      while (!podSeen.containsKey(pod)) {
+        Thread.sleep(1);
+      }
+      latencies[i] = (podSeen.get(pod) - t0) / 1e6;
+    }
+    Arrays.sort(latencies);
+    sequentialP50 = pct(latencies, 50);
+    report.add(String.format("operator  sequential N=%3d  p50=%8.1f ms  p99=%8.1f ms  max=%8.1f ms  (one run at a time)",
+        n, sequentialP50, pct(latencies, 99), latencies[n - 1]));
+  }
+
+  double sequentialP50 = Double.NaN;
+
+  static boolean isReady(OverwatchDeployment d) {
+    return d != null && d.getStatus() != null && d.getStatus().conditions.stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  double[] operatorRound(int n, List<String> report) throws Exception {
+    String tag = "r" + n;
+    for (int i = 0; i < n; i++) {
+      OverwatchDeployment d = deployment(tag + "-" + i);
+      client.resource(d).create();
+    }
+    long readyDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    while (client.resources(OverwatchDeployment.class).inNamespace(NS).list().getItems().stream()
+        .filter(d -> d.getMetadata().getName().startsWith(tag + "-"))
+        .filter(d -> d.getStatus() != null && d.getStatus().conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
+        .count() < n) {
+      if (System.nanoTime() > readyDeadline) {
+        throw new IllegalStateException("deployments not ready in time");
+      }
+      Thread.sleep(200);
+    }
+    long heapBefore = usedHeapAfterGc();
+    long[] created = new long[n];
+    long start = System.nanoTime();
+    for (int i = 0; i < n; i++) {
+      OverwatchRun r = new OverwatchRun();
+      r.setMetadata(new ObjectMetaBuilder().withName(tag + "-" + i + "-run").withNamespace(NS).build());
+      r.setSpec(new OverwatchRunSpec());
+      r.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef(tag + "-" + i);
+      r.getSpec().layers = List.of("bronze");
+      created[i] = System.nanoTime();
+      client.resource(r).create();
+    }
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
+    double[] latencies = new double[n];
+    for (int i = 0; i < n; i++) {
+      String pod = tag + "-" + i + "-run-bronze-1";
+      while (!podSeen.containsKey(pod)) {
+        if (System.nanoTime() > deadline) {
+          throw new IllegalStateException("no driver pod " + pod);
+        }
+        Thread.sleep(5);
+      }
+      latencies[i] = (podSeen.get(pod) - created[i]) / 1e6;
+    }
+    double wall = (System.nanoTime() - start) / 1e9;
+    long heapAfter = usedHeapAfterGc();
+    Arrays.sort(latencies);
+    double p50 = pct(latencies, 50);
+    report.add(String.format("operator  N=%4d  p50=%8.1f ms  p99=%8.1f ms  max=%8.1f ms  wall=%6.1f s  (%5.1f launches/s)  heap used after GC: %d MiB before, %d MiB after (whole test JVM: operator + mock server)",
+        n, p50, pct(latencies, 99), latencies[n - 1], wall, n / wall, heapBefore >> 20, heapAfter >> 20));
+    return new double[] {p50};
+  }
+
+  void sparkSubmitRound(int n, double operatorP50, List<String> report) throws Exception {
+    Path lib = ROOT.resolve("spark-jobs/target/lib");
+    if (!Files.isDirectory(lib)) {
+      report.add("spark-submit: NOT RUN, missing " + lib + " (build spark-jobs, or -Dow.e2e.root=<checkout with the build>)");
+      return;
+    }
+    String master = "k8s://" + client.getMasterUrl().toString().replaceAll("/$", "");
+    Path tmp = Files.createDirectories(Path.of("target", "spark-submit-bench").toAbsolutePath());
+    double[] latencies = new double[n];
+    List<String> failures = new ArrayList<>();
+    for (int i = 0; i < n; i++) {
+      String pod = "ss-" + i + "-driver";
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "-Xmx1g", "-Djava.io.tmpdir=" + tmp, "-cp", lib + "/*", "org.apache.spark.deploy.SparkSubmit",
+          "--master", master, "--deploy-mode", "cluster", "--name", "ss-" + i,
+          "--class", "dev.overwatch.jobs.cli.OverwatchJob",
+          "--conf", "spark.kubernetes.namespace=" + NS,
+          "--conf", "spark.kubernetes.container.image=example/overwatch-spark:bench",
+          "--conf", "spark.kubernetes.driver.pod.name=" + pod,
+          "--conf", "spark.kubernetes.submission.waitAppCompletion=false",
+          "--conf", "spark.kubernetes.trust.certificates=true",
+          "local:///opt/overwatch/overwatch-spark-jobs.jar", "run", "--deployment", "/etc/overwatch/deployment.yaml", "--layer", "bronze"));
+      cmd.addAll(1, List.of(System.getProperty("spark.java.opts", "--add-opens=java.base/java.lang=ALL-UNNAMED --add-opens=java.base/java.nio=ALL-UNNAMED --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/java.util=ALL-UNNAMED").split(" ")));
+      long t0 = System.nanoTime();
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(tmp.resolve("submit-" + i + ".log").toFile()).start();
+      long deadline = t0 + TimeUnit.MINUTES.toNanos(2);
+      while (!podSeen.containsKey(pod) && System.nanoTime() < deadline && (p.isAlive() || !podSeen.containsKey(pod))) {
+        if (!p.isAlive() && !podSeen.containsKey(pod)) {
+          Thread.sleep(200); // the informer may lag the process exit
+          if (!podSeen.containsKey(pod)) {
+            break;
+          }
+        }
+        Thread.sleep(5);
+      }
+      p.waitFor(2, TimeUnit.MINUTES);
+      if (!podSeen.containsKey(pod)) {
+        failures.add("submit " + i + " exit=" + (p.isAlive() ? "running" : p.exitValue()) + " log=" + tmp.resolve("submit-" + i + ".log"));
+        latencies[i] = Double.NaN;
+      } else {
+        latencies[i] = (podSeen.get(pod) - t0) / 1e6;
+      }
+    }
+    double[] ok = Arrays.stream(latencies).filter(d -> !Double.isNaN(d)).sorted().toArray();
+    if (ok.length == 0) {
+      report.add("spark-submit: FAILED to create any driver pod: " + failures);
+      return;
+    }
+    double p50 = pct(ok, 50);
+    report.add(String.format("spark-submit N=%4d  p50=%8.1f ms  p99=%8.1f ms  max=%8.1f ms  (one JVM per launch, sequential; %d failed)",
+        ok.length, p50, pct(ok, 99), ok[ok.length - 1], failures.size()));
+    report.add(String.format("ratio spark-submit p50 / operator sequential p50 = %.1fx;  spark-submit p50 / operator burst p50 (last round) = %.1fx",
+        p50 / sequentialP50, p50 / operatorP50));
+    report.add("note: SparkSubmit creates the driver pod, then server-side-applies the driver Service, which the mock server"
+        + " answers 404 (no SSA support): the submission exits non-zero after the measured pod creation");
+    failures.forEach(f -> report.add("  " + f));
+  }
+
+  OverwatchDeployment deployment(String name) {
+    OverwatchDeployment d = new OverwatchDeployment();
+    d.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace(NS).build());
+    d.setSpec(io.fabric8.kubernetes.client.utils.Serialization.unmarshal("""
+        workspaces:
+          - name: demo
+            organizationId: "1"
+            tokenSecretRef: {name: demo-token, key: token}
+        storage: {prefix: /data/overwatch}
+        """, dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec.class));
+    return d;
+  }
+
+  void installCrds() throws Exception {
+    try (var files = Files.list(Path.of(System.getProperty("ow.repo.root", "..")).resolve("crds"))) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+        CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(f.toFile()).item();
+        if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
+          client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
+        }
+      }
+    }
+  }
+
+  static long usedHeapAfterGc() {
+    System.gc();
+    return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+  }
+
+  static double pct(double[] sorted, int p) {
+    int idx = (int) Math.ceil(p / 100.0 * sorted.length) - 1;
+    return sorted[Math.max(0, Math.min(sorted.length - 1, idx))];
+  }
+}
