@@ -6,7 +6,6 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 
 /** {@code report}: the latest pipReport row of every module and workspace. */
 @Command(name = "report", mixinStandardHelpOptions = true,
@@ -15,9 +14,8 @@ final class ReportCommand implements Callable<Integer> {
   @Mixin
   DeploymentOption deployment;
 
-  @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
-      description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-  QueryOutput.Format format;
+  @Mixin
+  FormatOption output;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -34,7 +32,7 @@ final class ReportCommand implements Callable<Integer> {
     QueryOutput.print(spark.sql("SELECT workspace_name, module_id, module_name, status, fromTS, untilTS, rows_written,"
         + " records_quarantined, Overwatch_RunID, Pipeline_SnapTS FROM (SELECT *, row_number() OVER (PARTITION BY"
         + " organization_id, module_id ORDER BY Pipeline_SnapTS DESC, runEndTS DESC) AS rn FROM " + db + ".pipReport)"
-        + " WHERE rn = 1 ORDER BY workspace_name, module_id"), format, spec.commandLine().getOut());
+        + " WHERE rn = 1 ORDER BY workspace_name, module_id"), output.format, spec.commandLine().getOut());
     return 0;
   }
 }

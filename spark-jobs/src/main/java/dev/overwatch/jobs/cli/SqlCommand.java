@@ -6,7 +6,6 @@ import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code sql}: runs Spark SQL against the deployment's catalog. */
@@ -18,9 +17,8 @@ final class SqlCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "QUERY", description = "The SQL query.")
   String query;
 
-  @Option(names = "--format", defaultValue = "table", paramLabel = "FORMAT",
-      description = "table, csv or json (default: ${DEFAULT-VALUE}).")
-  QueryOutput.Format format;
+  @Mixin
+  FormatOption output;
 
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
@@ -31,7 +29,7 @@ final class SqlCommand implements Callable<Integer> {
     SparkSession spark = DeploymentOption.session(dep);
     spark.catalog().setCurrentDatabase(spark.catalog().databaseExists(dep.getSpec().etlDatabase)
         ? dep.getSpec().etlDatabase : "default");
-    QueryOutput.print(spark.sql(query), format, spec.commandLine().getOut());
+    QueryOutput.print(spark.sql(query), output.format, spec.commandLine().getOut());
     return 0;
   }
 }
