@@ -8,6 +8,7 @@ import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
 import dev.overwatch.api.v1alpha1.OverwatchRun;
 import dev.overwatch.api.v1alpha1.OverwatchRunSpec;
 import dev.overwatch.api.v1alpha1.SecretKeyRef;
+import dev.overwatch.api.v1alpha1.StorageSpec;
 import dev.overwatch.api.v1alpha1.WorkspaceSpec;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -66,7 +67,7 @@ public final class Validation {
       }
     }
     storage(p, spec);
-    catalog(p, spec.catalog);
+    catalog(p, spec.catalog, spec.storage);
     if (spec.etlDatabase != null && !DATABASE.matcher(spec.etlDatabase).matches()) {
       p.add(new Problem("InvalidDatabase", "etlDatabase '" + spec.etlDatabase + "' is not a valid database name"));
     }
@@ -200,7 +201,7 @@ public final class Validation {
     }
   }
 
-  private static void catalog(List<Problem> p, CatalogSpec c) {
+  private static void catalog(List<Problem> p, CatalogSpec c, StorageSpec storage) {
     if (c == null || c.type == null) {
       return;
     }
@@ -236,6 +237,11 @@ public final class Validation {
       case embedded -> {
         if (c.jdbc != null || c.thriftUri != null) {
           p.add(new Problem("InvalidCatalog", "catalog type embedded takes neither jdbc nor thriftUri"));
+        }
+        // Derby keeps its files under the prefix: it needs a file system, not an object store.
+        if (storage != null && storage.prefix != null && storage.prefix.contains("://") && !storage.prefix.startsWith("file://")) {
+          p.add(new Problem("InvalidCatalog", "catalog type embedded keeps Derby files under storage.prefix, which must then be"
+              + " a local or volume path, not " + storage.prefix + "; use catalog type jdbc or thrift with object storage"));
         }
       }
     }

@@ -36,6 +36,7 @@ final class InvalidResources {
           d.getSpec().storage.volume = "pvc";
         }),
         new DeploymentCase("jdbc-without-settings", "InvalidCatalog", d -> d.getSpec().catalog.type = CatalogSpec.CatalogType.jdbc),
+        new DeploymentCase("embedded-on-s3", "InvalidCatalog", d -> d.getSpec().storage.prefix = "s3a://bucket/overwatch"),
         new DeploymentCase("thrift-without-uri", "InvalidCatalog", d -> d.getSpec().catalog.type = CatalogSpec.CatalogType.thrift),
         new DeploymentCase("negative-executors", "InvalidSpark", d -> d.getSpec().spark.executors = -1),
         new DeploymentCase("reserved-conf", "InvalidSpark", d -> d.getSpec().spark.sparkConf.put("spark.master", "yarn")),

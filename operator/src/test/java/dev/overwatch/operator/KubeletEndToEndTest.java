@@ -66,8 +66,12 @@ class KubeletEndToEndTest {
     Path lib = ROOT.resolve("spark-jobs/target/lib");
     Path quickstart = ROOT.resolve("examples/quickstart/deployment.yaml");
     List<String> missing = Stream.of(launcher, jar, lib, quickstart).filter(p -> !Files.exists(p)).map(Path::toString).toList();
-    Assumptions.assumeTrue(missing.isEmpty(), "end-to-end test skipped, missing: " + missing
-        + " (build spark-jobs with mvn -pl spark-jobs package)");
+    String why = "missing: " + missing + " (build spark-jobs with mvn -pl spark-jobs package)";
+    // In CI the reactor builds spark-jobs first, so a missing build is a failure there, not a skip.
+    if ("true".equals(System.getenv("CI"))) {
+      assertTrue(missing.isEmpty(), "end-to-end test cannot run, " + why);
+    }
+    Assumptions.assumeTrue(missing.isEmpty(), "end-to-end test skipped, " + why);
 
     Path work = Files.createTempDirectory(Path.of("target").toAbsolutePath(), "kubelet-");
     OverwatchDeployment d = Serialization.unmarshal(Files.readString(quickstart), OverwatchDeployment.class);
