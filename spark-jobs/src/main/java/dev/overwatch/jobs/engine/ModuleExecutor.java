@@ -53,7 +53,9 @@ final class ModuleExecutor {
           window.fromTS());
     }
     if (window.isEmpty()) {
-      String why = "window is empty: upstream at or behind this module";
+      String why = dependencies.isEmpty()
+          ? "window is empty: already loaded up to the snapshot time"
+          : "window is empty: upstream at or behind this module";
       return report(spec, window, start, Statuses.empty(why), Outcome.EMPTY, 0, 0, Map.of(), why, window.fromTS());
     }
 
