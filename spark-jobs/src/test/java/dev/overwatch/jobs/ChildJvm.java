@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -21,9 +22,24 @@ public final class ChildJvm {
   /** Exit code and combined output of a finished child. */
   public record Result(int exitCode, String output) {}
 
+  /** Looks at a running child from outside, once a second. */
+  @FunctionalInterface
+  public interface Watchdog {
+    /** Why the child is stuck (it is then killed and the test fails with this), or null while it is not. */
+    String stuck();
+  }
+
   private ChildJvm() {}
 
   public static Result run(Map<String, String> env, String... args) {
+    return run(Duration.ofMinutes(6), () -> null, env, args);
+  }
+
+  /**
+   * Runs the child; one that the watchdog finds stuck, or that is still running after {@code timeout}, is
+   * killed and fails the test with its output: a hang must fail CI, never stall it.
+   */
+  public static Result run(Duration timeout, Watchdog watchdog, Map<String, String> env, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -45,9 +61,15 @@ public final class ChildJvm {
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
-      if (!p.waitFor(6, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        throw new AssertionError("child JVM did not finish in 6 minutes: " + Files.readString(log));
+      long deadline = System.nanoTime() + timeout.toNanos();
+      while (!p.waitFor(1, TimeUnit.SECONDS)) {
+        String stuck = System.nanoTime() > deadline ? "did not finish in " + timeout.toSeconds() + " s" : watchdog.stuck();
+        if (stuck != null) {
+          p.destroyForcibly();
+          p.waitFor(30, TimeUnit.SECONDS);
+          throw new AssertionError("child JVM killed: " + stuck + "\nargs: " + String.join(" ", args) + "\n"
+              + Files.readString(log));
+        }
       }
       return new Result(p.exitValue(), Files.readString(log));
     } catch (IOException e) {

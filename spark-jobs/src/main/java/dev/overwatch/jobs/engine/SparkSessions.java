@@ -27,19 +27,23 @@ public final class SparkSessions {
         .set("spark.databricks.delta.schema.autoMerge.enabled", "true")
         .set("spark.sql.shuffle.partitions", "8")
         .setIfMissing("spark.ui.enabled", "false")
-        .set("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
+        // Off: Derby's schema is created lazily, and Hive 2.3.10 rejects the 2.3.0 schema of its own line
+        // (MetastoreSchema checks the version of a jdbc catalog instead).
         .set("spark.hadoop.hive.metastore.schema.verification", "false");
     CatalogSpec catalog = spec.catalog == null ? new CatalogSpec() : spec.catalog;
     switch (catalog.type) {
       case embedded -> {
         String dir = StoragePaths.localPath(spec.storage.prefix).resolve("catalog").toString();
-        conf.set("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true");
+        conf.set("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true")
+            .set("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
         System.setProperty("derby.system.home", dir);
       }
       case jdbc -> {
         conf.set("spark.hadoop.javax.jdo.option.ConnectionURL", catalog.jdbc.url)
             .set("spark.hadoop.javax.jdo.option.ConnectionDriverName", "org.postgresql.Driver")
-            .set("spark.hadoop.javax.jdo.option.ConnectionUserName", catalog.jdbc.user);
+            .set("spark.hadoop.javax.jdo.option.ConnectionUserName", catalog.jdbc.user)
+            // MetastoreSchema creates the schema up front: lazy creation deadlocks on PostgreSQL.
+            .set("spark.hadoop.datanucleus.schema.autoCreateAll", "false");
         String password = env.get(CATALOG_PASSWORD_ENV);
         if (password != null) {
           conf.set("spark.hadoop.javax.jdo.option.ConnectionPassword", password);
@@ -55,7 +59,11 @@ public final class SparkSessions {
 
   /** Creates the session, or reuses the one already active in this JVM (tests share one). */
   public static SparkSession getOrCreate(OverwatchDeploymentSpec spec) {
-    SparkSession session = SparkSession.builder().config(conf(spec, System.getenv())).enableHiveSupport().getOrCreate();
+    SparkConf conf = conf(spec, System.getenv());
+    if (spec.catalog != null && spec.catalog.type == CatalogSpec.CatalogType.jdbc) {
+      MetastoreSchema.ensure(conf);
+    }
+    SparkSession session = SparkSession.builder().config(conf).enableHiveSupport().getOrCreate();
     session.conf().set("spark.sql.session.timeZone", spec.timeZone);
     return session;
   }
