@@ -14,6 +14,17 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.SparkExecutionGold;
+import dev.overwatch.jobs.gold.SparkExecutorGold;
+import dev.overwatch.jobs.gold.SparkJobGold;
+import dev.overwatch.jobs.gold.SparkStageGold;
+import dev.overwatch.jobs.gold.SparkStreamGold;
+import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.SparkExecutionsSilver;
+import dev.overwatch.jobs.silver.SparkExecutorsSilver;
+import dev.overwatch.jobs.silver.SparkJobsSilver;
+import dev.overwatch.jobs.silver.SparkStagesSilver;
+import dev.overwatch.jobs.silver.SparkTasksSilver;
 import java.util.List;
 
 /** Every module of the pipeline, in canonical order (pipeline.md 9.3): layers, then scopes, then module order. */
@@ -35,6 +46,19 @@ public final class Modules {
         new SparkEventsBronze(),
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
-        new WarehousesSnapshotBronze()));
+        new WarehousesSnapshotBronze(),
+        // silver: sparkEvents
+        new SparkExecutorsSilver(),
+        new SparkExecutionsSilver(),
+        new SparkJobsSilver(),
+        new SparkStagesSilver(),
+        new SparkTasksSilver(),
+        // gold (gold.md 1.9): sparkEvents
+        new SparkExecutorGold(),
+        new SparkExecutionGold(),
+        new SparkStreamGold(),
+        new SparkJobGold(),
+        new SparkStageGold(),
+        new SparkTaskGold()));
   }
 }

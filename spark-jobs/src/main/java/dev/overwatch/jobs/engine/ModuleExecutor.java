@@ -96,7 +96,8 @@ final class ModuleExecutor {
       }
       return report(spec, window, start, Statuses.SUCCESS, Outcome.SUCCESS, rows, quarantined, metrics, "",
           window.untilTS());
-    } catch (RuntimeException e) {
+    } catch (Exception e) {
+      // Exception, not RuntimeException: Spark's AnalysisException (e.g. a Delta schema conflict) is checked.
       LOG.error("Module {} ({}) failed for workspace {}", spec.id(), spec.name(), run.workspace().name(), e);
       boolean rolledBack = rollback(spec, run.runId());
       String error = stackTrace(e);

@@ -40,8 +40,19 @@ final class PresentationStep {
       } else {
         try {
           store.register(view.source());
+          // A view may only reference gold columns that a committed write created (presentation.md 7.3).
+          java.util.Set<String> present = new java.util.HashSet<>();
+          for (String f : spark.read().format("delta").load(store.path(view.source())).schema().fieldNames()) {
+            present.add(f.toLowerCase(java.util.Locale.ROOT));
+          }
+          List<String> missing = view.goldColumns().stream()
+              .filter(c -> !present.contains(c.toLowerCase(java.util.Locale.ROOT))).toList();
+          if (!missing.isEmpty()) {
+            throw new IllegalStateException("view " + view.name() + " references gold columns missing from "
+                + view.source().name() + ": " + missing + "; the previous view is kept");
+          }
           spark.sql("CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "` AS SELECT "
-              + String.join(", ", view.columns()) + " FROM " + store.qualifiedName(view.source()));
+              + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()));
           result = result(module, view, Outcome.SUCCESS, "");
         } catch (RuntimeException e) {
           LOG.error("Publishing view {} failed", view.name(), e);
