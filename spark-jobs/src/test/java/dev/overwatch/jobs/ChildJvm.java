@@ -24,6 +24,11 @@ public final class ChildJvm {
   private ChildJvm() {}
 
   public static Result run(Map<String, String> env, String... args) {
+    return runMain("dev.overwatch.jobs.cli.OverwatchJob", env, 6, args);
+  }
+
+  /** Runs any main class of the test classpath in a child JVM, failing after {@code timeoutMinutes}. */
+  public static Result runMain(String mainClass, Map<String, String> env, int timeoutMinutes, String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
@@ -38,16 +43,16 @@ public final class ChildJvm {
     cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.overwatch.jobs.cli.OverwatchJob");
+    cmd.add(mainClass);
     cmd.addAll(List.of(args));
     try {
       Path log = Files.createTempFile("child-jvm", ".log");
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(log.toFile());
       pb.environment().putAll(env);
       Process p = pb.start();
-      if (!p.waitFor(6, TimeUnit.MINUTES)) {
+      if (!p.waitFor(timeoutMinutes, TimeUnit.MINUTES)) {
         p.destroyForcibly();
-        throw new AssertionError("child JVM did not finish in 6 minutes: " + Files.readString(log));
+        throw new AssertionError("child JVM did not finish in " + timeoutMinutes + " minutes: " + Files.readString(log));
       }
       return new Result(p.exitValue(), Files.readString(log));
     } catch (IOException e) {
