@@ -54,6 +54,14 @@ public final class SparkEventsBenchmark {
 
     OverwatchDeployment first = deployment(root, "bench_" + sizes.get(0), root);
     SparkSession spark = SparkSessions.getOrCreate(first.getSpec());
+    // Warm-up, not reported: catalog and Delta table creation, JIT, first Spark jobs.
+    Path warm = root.resolve("logs-warmup");
+    replicate(seed, seedId, warm, 1, "warmup");
+    SparkReference.replayCounts(Files.list(warm).findFirst().orElseThrow());
+    new Pipeline(spark, Modules.all(), r -> { }).run(new RunSettings(deployment(root, "bench_warmup", warm),
+        RunSettings.newRunId(), Instant.now().plusSeconds(60), List.of(Layer.values()), java.util.Set.of(),
+        java.util.Set.of(), java.util.Set.of(), FaultInjection.none()));
+    deleteTree(warm);
     List<Measurement> out = new ArrayList<>();
     for (String size : sizes) {
       long target = parseSize(size);
