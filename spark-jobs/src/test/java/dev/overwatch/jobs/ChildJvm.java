@@ -1,6 +1,7 @@
 package dev.overwatch.jobs;
 
 import java.io.IOException;
+import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.Paths;
@@ -11,13 +12,15 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Runs the job entrypoint in a separate JVM with the test classpath: for what a shared test
- * SparkSession cannot do (a process that dies mid-module, a session on another catalog).
+ * Runs a main class of the test classpath (by default the job entrypoint) in a separate JVM: for what a
+ * shared test SparkSession cannot do (a process that dies mid-module, a session on another catalog, Spark
+ * workloads that write event logs).
  */
 public final class ChildJvm {
-  private static final String[] OPENS = {"java.lang", "java.lang.invoke", "java.lang.reflect", "java.io", "java.net",
-      "java.nio", "java.util", "java.util.concurrent", "java.util.concurrent.atomic", "jdk.internal.ref",
-      "sun.nio.ch", "sun.nio.cs", "sun.security.action", "sun.util.calendar"};
+  private static final String JOB_MAIN = "dev.overwatch.jobs.cli.OverwatchJob";
+  /** Flags of this JVM that the child needs too: Spark's module flags come from the pom's spark.java.opts. */
+  private static final List<String> INHERITED_PREFIXES = List.of("--add-opens", "--add-modules", "--add-exports",
+      "-XX:+IgnoreUnrecognizedVMOptions", "-Djdk.reflect.", "-Dio.netty.", "-Djava.io.tmpdir=");
 
   /** Exit code and combined output of a finished child. */
   public record Result(int exitCode, String output) {}
@@ -31,30 +34,38 @@ public final class ChildJvm {
 
   private ChildJvm() {}
 
+  /** The job entrypoint with these arguments, failing after 6 minutes. */
   public static Result run(Map<String, String> env, String... args) {
     return run(Duration.ofMinutes(6), () -> null, env, args);
+  }
+
+  /** The job entrypoint under a timeout and a watchdog. */
+  public static Result run(Duration timeout, Watchdog watchdog, Map<String, String> env, String... args) {
+    return runMain(JOB_MAIN, timeout, watchdog, env, args);
+  }
+
+  /** Any main class of the test classpath, failing after {@code timeoutMinutes}. */
+  public static Result runMain(String mainClass, Map<String, String> env, int timeoutMinutes, String... args) {
+    return runMain(mainClass, Duration.ofMinutes(timeoutMinutes), () -> null, env, args);
   }
 
   /**
    * Runs the child; one that the watchdog finds stuck, or that is still running after {@code timeout}, is
    * killed and fails the test with its output: a hang must fail CI, never stall it.
    */
-  public static Result run(Duration timeout, Watchdog watchdog, Map<String, String> env, String... args) {
+  public static Result runMain(String mainClass, Duration timeout, Watchdog watchdog, Map<String, String> env,
+      String... args) {
     List<String> cmd = new ArrayList<>();
     cmd.add(Paths.get(System.getProperty("java.home"), "bin", "java").toString());
     cmd.add("-Xmx1g");
-    cmd.add("-XX:+IgnoreUnrecognizedVMOptions");
-    cmd.add("--add-modules=jdk.incubator.vector");
-    for (String p : OPENS) {
-      cmd.add("--add-opens=java.base/" + p + "=ALL-UNNAMED");
+    for (String flag : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+      if (INHERITED_PREFIXES.stream().anyMatch(flag::startsWith)) {
+        cmd.add(flag);
+      }
     }
-    cmd.add("--add-opens=java.security.jgss/sun.security.krb5=ALL-UNNAMED");
-    cmd.add("-Djdk.reflect.useDirectMethodHandle=false");
-    cmd.add("-Dio.netty.tryReflectionSetAccessible=true");
-    cmd.add("-Djava.io.tmpdir=" + System.getProperty("java.io.tmpdir"));
     cmd.add("-cp");
     cmd.add(System.getProperty("java.class.path"));
-    cmd.add("dev.overwatch.jobs.cli.OverwatchJob");
+    cmd.add(mainClass);
     cmd.addAll(List.of(args));
     try {
       Path log = Files.createTempFile("child-jvm", ".log");

@@ -1,0 +1,187 @@
+package dev.overwatch.jobs.fidelity;
+
+import dev.overwatch.api.v1alpha1.OverwatchDeployment;
+import dev.overwatch.jobs.ChildJvm;
+import dev.overwatch.jobs.Modules;
+import dev.overwatch.jobs.config.Deployments;
+import dev.overwatch.jobs.engine.FaultInjection;
+import dev.overwatch.jobs.engine.Layer;
+import dev.overwatch.jobs.engine.ModuleResult;
+import dev.overwatch.jobs.engine.Pipeline;
+import dev.overwatch.jobs.engine.RunSettings;
+import dev.overwatch.jobs.engine.SparkSessions;
+import java.io.BufferedReader;
+import java.io.BufferedWriter;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.apache.spark.sql.SparkSession;
+
+/**
+ * Benchmark (not a test): Overwatch bronze -> gold (+ views) on Spark event logs versus Spark's own
+ * replay of the same logs into its status store (what the History Server does). Run it through
+ * {@code spark-jobs/bin/benchmark-spark-events [sizes]}, e.g. {@code 10m,100m,1g}.
+ *
+ * <p>Data: one real Spark application is run once in a child JVM ({@link FidelityWorkloads} {@code bench}:
+ * jobs of many small tasks, plain single-file log, real task-end events with real metrics); each size is
+ * then made of copies of that log under fresh application ids (the id is rewritten in every line) until
+ * the size is reached. Every copy is a complete application for both sides.
+ */
+public final class SparkEventsBenchmark {
+  private SparkEventsBenchmark() {}
+
+  record Measurement(String size, int apps, long bytes, double overwatchS, double sparkReplayS, long rows,
+      long sparkTasks, String outcome) {}
+
+  public static void main(String[] args) throws IOException {
+    Path root = Path.of(args.length > 0 ? args[0] : "target/benchmark-events").toAbsolutePath();
+    List<String> sizes = List.of((args.length > 1 ? args[1] : "10m,100m,1g").split(","));
+    Files.createDirectories(root);
+
+    Path seedDir = root.resolve("seed");
+    Path seed = seedLog(seedDir);
+    String seedId = seed.getFileName().toString();
+    System.out.printf("seed application %s: %,d bytes%n", seedId, Files.size(seed));
+
+    OverwatchDeployment first = deployment(root, "bench_" + sizes.get(0), root);
+    SparkSession spark = SparkSessions.getOrCreate(first.getSpec());
+    // Warm-up, not reported: catalog and Delta table creation, JIT, first Spark jobs.
+    Path warm = root.resolve("logs-warmup");
+    replicate(seed, seedId, warm, 1, "warmup");
+    SparkReference.replayCounts(Files.list(warm).findFirst().orElseThrow());
+    new Pipeline(spark, Modules.all(), r -> { }).run(new RunSettings(deployment(root, "bench_warmup", warm),
+        RunSettings.newRunId(), Instant.now().plusSeconds(60), List.of(Layer.values()), java.util.Set.of(),
+        java.util.Set.of(), java.util.Set.of(), FaultInjection.none()));
+    deleteTree(warm);
+    List<Measurement> out = new ArrayList<>();
+    for (String size : sizes) {
+      long target = parseSize(size);
+      Path logs = root.resolve("logs-" + size);
+      int apps = replicate(seed, seedId, logs, target, size);
+      long bytes = folderSize(logs);
+
+      // Spark's replay, one application after another (the History Server's per-application rebuild).
+      long t0 = System.nanoTime();
+      long sparkTasks = 0;
+      try (Stream<Path> s = Files.list(logs)) {
+        for (Path log : s.sorted().toList()) {
+          sparkTasks += SparkReference.replayCounts(log)[2];
+        }
+      }
+      double replayS = (System.nanoTime() - t0) / 1e9;
+
+      // Overwatch: a sparkEvents-only deployment, bronze -> silver -> gold -> presentation.
+      OverwatchDeployment dep = deployment(root, "bench_" + size.toLowerCase(Locale.ROOT), logs);
+      RunSettings settings = new RunSettings(dep, RunSettings.newRunId(), Instant.now().plusSeconds(60),
+          List.of(Layer.values()), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), FaultInjection.none());
+      long t1 = System.nanoTime();
+      List<ModuleResult> results = new Pipeline(spark, Modules.all(), r -> System.out.printf("  [%s] %d %s %s %d rows%n",
+          size, r.moduleId(), r.moduleName(), r.outcome(), r.rows())).run(settings);
+      double overwatchS = (System.nanoTime() - t1) / 1e9;
+      long rows = results.stream().filter(r -> r.moduleId() == 1006).mapToLong(ModuleResult::rows).sum();
+      String outcome = results.stream().anyMatch(r -> r.outcome() == ModuleResult.Outcome.FAILED) ? "FAILED" : "ok";
+      Measurement m = new Measurement(size, apps, bytes, overwatchS, replayS, rows, sparkTasks, outcome);
+      out.add(m);
+      System.out.printf("%s: %d apps, %,d bytes, Overwatch %.1f s, Spark replay %.1f s, ratio %.2f (%s)%n", size, apps,
+          bytes, overwatchS, replayS, overwatchS / replayS, outcome);
+      deleteTree(logs);
+    }
+    StringBuilder table = new StringBuilder("| size | apps | bytes | bronze rows | Spark tasks | Overwatch bronze->gold+views (s) "
+        + "| Spark replay (s) | ratio | outcome |\n|---|---|---|---|---|---|---|---|---|\n");
+    for (Measurement m : out) {
+      table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | %,d | %.1f | %.1f | %.2f | %s |%n", m.size(), m.apps(),
+          m.bytes(), m.rows(), m.sparkTasks(), m.overwatchS(), m.sparkReplayS(), m.overwatchS() / m.sparkReplayS(),
+          m.outcome()));
+    }
+    System.out.println();
+    System.out.print(table);
+    Files.writeString(root.resolve("results.md"), table.toString(), StandardCharsets.UTF_8);
+    spark.stop();
+  }
+
+  private static Path seedLog(Path seedDir) throws IOException {
+    if (!Files.isDirectory(seedDir.resolve("logs"))) {
+      ChildJvm.Result r = ChildJvm.runMain(FidelityWorkloads.class.getName(), Map.of(), 20,
+          seedDir.resolve("logs").toString(), seedDir.resolve("work").toString(),
+          System.getProperty("benchmark.seed", "bench:2:400"));
+      if (r.exitCode() != 0) {
+        throw new IllegalStateException("seed workload failed:\n" + r.output());
+      }
+    }
+    try (Stream<Path> s = Files.list(seedDir.resolve("logs"))) {
+      return s.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
+    }
+  }
+
+  /** Copies of the seed log under fresh application ids until {@code target} bytes. */
+  private static int replicate(Path seed, String seedId, Path logs, long target, String size) throws IOException {
+    deleteTree(logs);
+    Files.createDirectories(logs);
+    long seedBytes = Files.size(seed);
+    int n = (int) Math.max(1, Math.round((double) target / seedBytes));
+    for (int i = 0; i < n; i++) {
+      String id = String.format(Locale.ROOT, "bench-%s-%05d", size, i);
+      try (BufferedReader in = Files.newBufferedReader(seed, StandardCharsets.UTF_8);
+          BufferedWriter w = Files.newBufferedWriter(logs.resolve(id), StandardCharsets.UTF_8)) {
+        String line;
+        while ((line = in.readLine()) != null) {
+          w.write(line.replace(seedId, id));
+          w.write('\n');
+        }
+      }
+    }
+    return n;
+  }
+
+  private static OverwatchDeployment deployment(Path root, String etl, Path logs) {
+    return Deployments.parse("""
+        apiVersion: overwatch.dev/v1alpha1
+        kind: OverwatchDeployment
+        metadata:
+          name: benchmark
+        spec:
+          storage:
+            prefix: %s
+          etlDatabase: %s
+          consumerDatabase: %s_consumer
+          scopes: [sparkEvents]
+          primordialDate: "%s"
+          workspaces:
+            - name: bench
+              organizationId: "bench1"
+              sparkEventLogPaths: ["%s"]
+        """.formatted(root.resolve("store"), etl, etl, LocalDate.now(ZoneOffset.UTC).minusDays(2), logs), "benchmark");
+  }
+
+  static long parseSize(String s) {
+    String v = s.trim().toLowerCase(Locale.ROOT);
+    long mult = v.endsWith("g") ? 1L << 30 : v.endsWith("m") ? 1L << 20 : v.endsWith("k") ? 1L << 10 : 1;
+    return Long.parseLong(Character.isDigit(v.charAt(v.length() - 1)) ? v : v.substring(0, v.length() - 1)) * mult;
+  }
+
+  private static long folderSize(Path dir) throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.mapToLong(p -> p.toFile().length()).sum();
+    }
+  }
+
+  private static void deleteTree(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.delete(p);
+      }
+    }
+  }
+}
