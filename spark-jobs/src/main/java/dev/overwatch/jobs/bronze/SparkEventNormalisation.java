@@ -18,10 +18,12 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.catalyst.expressions.Cast;
 import org.apache.spark.sql.types.ArrayType;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
@@ -154,16 +156,28 @@ final class SparkEventNormalisation {
   }
 
   /**
-   * Arrays that were empty in every record are inferred as array<string>; give them the element type the
-   * minimum schema expects so enforcement can proceed (e.g. StageInfo.ParentIDs of single-stage jobs).
+   * Gives fields the types already settled for them, so a batch that happens to lack information does not
+   * clash with the table: arrays empty in every record are inferred as array<string> (e.g. Accumulables,
+   * StageInfo.ParentIDs of single-stage jobs), fields null in every record as string. {@code settled} is the
+   * bronze table's schema (empty on the first run); the minimum schema covers the fields it does not have.
    */
-  static Dataset<Row> alignArrays(Dataset<Row> df, StructType minimum) {
+  static Dataset<Row> alignTypes(Dataset<Row> df, StructType minimum, StructType settled) {
     List<Column> out = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       Column c = col("`" + f.name() + "`");
-      StructField want = find(minimum, f.name());
+      StructField want = Optional.ofNullable(find(settled, f.name())).orElse(find(minimum, f.name()));
       DataType aligned = want == null ? f.dataType() : align(f.dataType(), want.dataType());
-      out.add((aligned.equals(f.dataType()) ? c : c.cast(aligned)).as(f.name()));
+      Column conformed;
+      if (aligned.equals(f.dataType())) {
+        conformed = c;
+      } else if (Cast.canCast(f.dataType(), aligned)) {
+        // try_cast: a value that really has another type becomes null instead of failing the batch (ANSI mode).
+        conformed = c.try_cast(aligned);
+      } else {
+        // array<string> -> array<struct> has no cast; the JSON round trip maps empty arrays to empty arrays.
+        conformed = when(c.isNull(), lit(null).cast(aligned)).otherwise(from_json(to_json(c), aligned));
+      }
+      out.add(conformed.as(f.name()));
     }
     return df.select(out.toArray(Column[]::new));
   }
@@ -181,10 +195,14 @@ final class SparkEventNormalisation {
       return new StructType(fields);
     }
     if (have instanceof ArrayType ha && want instanceof ArrayType wa) {
-      if (ha.elementType().equals(DataTypes.StringType) && !(wa.elementType() instanceof StructType)) {
+      if (ha.elementType().equals(DataTypes.StringType)) {
         return wa;
       }
       return DataTypes.createArrayType(align(ha.elementType(), wa.elementType()), ha.containsNull());
+    }
+    // A field null in every record is inferred as string; keep the settled type.
+    if (have.equals(DataTypes.StringType) && !want.equals(DataTypes.StringType) && !(want instanceof MapType)) {
+      return want;
     }
     return have;
   }

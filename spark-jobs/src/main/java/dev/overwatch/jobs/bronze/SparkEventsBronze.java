@@ -307,7 +307,8 @@ public final class SparkEventsBronze implements Module {
       // Staged and re-read (as the original): inference and normalisation run once, on this session's settings.
       Dataset<Row> staged = stage(spark, withMeta, ctx.tempDir() + "/sparkEventsBronze");
       conf.set("spark.sql.caseSensitive", caseSensitive);
-      return SchemaEnforcer.enforce(SparkEventNormalisation.alignArrays(staged, MASTER_SCHEMA), MASTER_SCHEMA);
+      StructType settled = ctx.tableExists(TARGET) ? ctx.readAll(TARGET).schema() : new StructType();
+      return SchemaEnforcer.enforce(SparkEventNormalisation.alignTypes(staged, MASTER_SCHEMA, settled), MASTER_SCHEMA);
     } finally {
       conf.set("spark.sql.caseSensitive", caseSensitive);
       conf.set("spark.sql.mapKeyDedupPolicy", dedup);
