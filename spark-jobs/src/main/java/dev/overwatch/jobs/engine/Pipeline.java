@@ -56,7 +56,8 @@ public final class Pipeline {
   private List<ModuleResult> runLayer(Layer layer, RunSettings settings, Databases databases) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     List<WorkspaceSpec> active = spec.workspaces.stream().filter(w -> !Boolean.FALSE.equals(w.active)).toList();
-    new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase)).ensureTable();
+    PipelineReport report = new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
+    report.ensureTable();
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(WORKSPACE_PARALLELISM, active.size())));
     try {
       List<Future<List<ModuleResult>>> futures = new ArrayList<>();
@@ -75,6 +76,8 @@ public final class Pipeline {
           throw new IllegalStateException("interrupted", e);
         }
       }
+      // Once per layer, after every workspace: parallel CREATE OR REPLACE VIEW of one view races in the catalog.
+      report.publishView();
       return results;
     } finally {
       pool.shutdownNow();
@@ -103,7 +106,6 @@ public final class Pipeline {
         results.add(result);
         progress.accept(result);
       }
-      run.report().publishView();
     } catch (RuntimeException e) {
       LOG.error("Workspace {} stopped in layer {}", workspace.name(), layer, e);
       results.add(new ModuleResult(workspace.name(), workspace.organizationId(), 0, "(workspace setup)", layer,
