@@ -29,13 +29,13 @@ class HelmChartTest {
   void chartCrdsAreTheGeneratedOnes() throws Exception {
     List<Path> generated;
     try (Stream<Path> s = Files.list(OperatorTestSupport.REPO.resolve("crds"))) {
-      generated = s.filter(p -> p.toString().endsWith(".yml")).sorted().toList();
+      generated = s.filter(p -> p.toString().endsWith(".yaml")).sorted().toList();
     }
     assertEquals(2, generated.size());
     for (Path crd : generated) {
       Path copy = CHART.resolve("crds").resolve(crd.getFileName());
-      assertTrue(Files.exists(copy), "missing " + copy + ": cp crds/*.yml charts/overwatch-operator/crds/");
-      assertEquals(Files.readString(crd), Files.readString(copy), copy + " differs from crds/: cp crds/*.yml charts/overwatch-operator/crds/");
+      assertTrue(Files.exists(copy), "missing " + copy + ": cp crds/*.yaml charts/overwatch-operator/crds/");
+      assertEquals(Files.readString(crd), Files.readString(copy), copy + " differs from crds/: cp crds/*.yaml charts/overwatch-operator/crds/");
     }
   }
 

@@ -25,7 +25,7 @@ final class OperatorTestSupport {
 
   static void installCrds(KubernetesClient client) throws Exception {
     try (var files = Files.list(REPO.resolve("crds"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(f.toFile()).item();
         if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
           client.apiextensions().v1().customResourceDefinitions().resource(crd).create();

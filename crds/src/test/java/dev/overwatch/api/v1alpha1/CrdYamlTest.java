@@ -19,7 +19,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The committed crds/*.yml are the generator's output, never hand-edited. Regenerate with
+ * The committed crds/*.yaml are the generator's output (its *.yml files), never hand-edited. Regenerate with
  * {@code mvn -pl crds test -Dcrds.update=true}.
  */
 class CrdYamlTest {
@@ -36,18 +36,23 @@ class CrdYamlTest {
         .generate();
     if (Boolean.getBoolean("crds.update")) {
       for (String f : FILES) {
-        Files.copy(GENERATED.resolve(f), Path.of(f), StandardCopyOption.REPLACE_EXISTING);
+        Files.copy(GENERATED.resolve(f), committed(f), StandardCopyOption.REPLACE_EXISTING);
       }
     }
+  }
+
+  /** The committed name of a generated file: the Kubernetes-usual .yaml extension. */
+  static Path committed(String generated) {
+    return Path.of(generated.replaceFirst("\\.yml$", ".yaml"));
   }
 
   @Test
   void committedCrdsEqualFreshGeneration() throws IOException {
     for (String f : FILES) {
-      Path committed = Path.of(f);
-      assertTrue(Files.exists(committed), "missing crds/" + f + ": run mvn -pl crds test -Dcrds.update=true");
+      Path committed = committed(f);
+      assertTrue(Files.exists(committed), "missing crds/" + committed + ": run mvn -pl crds test -Dcrds.update=true");
       assertEquals(Files.readString(GENERATED.resolve(f)), Files.readString(committed),
-          "crds/" + f + " differs from the generated CRD: run mvn -pl crds test -Dcrds.update=true and commit");
+          "crds/" + committed + " differs from the generated CRD: run mvn -pl crds test -Dcrds.update=true and commit");
     }
   }
 

@@ -244,7 +244,7 @@ class LaunchLatencyBenchmark {
 
   void installCrds() throws Exception {
     try (var files = Files.list(Path.of(System.getProperty("ow.repo.root", "..")).resolve("crds"))) {
-      for (Path f : files.filter(p -> p.toString().endsWith(".yml")).toList()) {
+      for (Path f : files.filter(p -> p.toString().endsWith(".yaml")).toList()) {
         CustomResourceDefinition crd = client.apiextensions().v1().customResourceDefinitions().load(f.toFile()).item();
         if (client.apiextensions().v1().customResourceDefinitions().withName(crd.getMetadata().getName()).get() == null) {
           client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
