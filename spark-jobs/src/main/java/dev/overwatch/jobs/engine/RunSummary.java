@@ -16,6 +16,8 @@ import java.util.Map;
 public final class RunSummary {
   public static final int MAX_BYTES = 3_800;
   private static final ObjectMapper JSON = new ObjectMapper();
+  /** Statuses in the order their entries are dropped when the summary is over budget. */
+  private static final List<String> DROP_ORDER = List.of("EMPTY", "SUCCESS", "NOT_RUN", "FAILED");
 
   private RunSummary() {}
 
@@ -44,26 +46,35 @@ public final class RunSummary {
     summary.put("status", succeeded(results) ? "SUCCEEDED" : "FAILED");
     summary.put("rows", results.stream().mapToLong(ModuleResult::rows).sum());
     summary.put("quarantined", results.stream().mapToLong(ModuleResult::quarantined).sum());
+    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    results.forEach(r -> byStatus.merge(r.outcome().name(), 1L, Long::sum));
+    // Survives truncation: how many modules ended in each status, whatever entries had to be dropped.
+    summary.put("moduleCounts", byStatus);
     summary.put("modules", modules);
     summary.put("truncated", false);
     String json = write(summary);
-    // Drop the least informative entries (EMPTY first, then the rest from the end) until it fits.
+    // Drop the least informative entries first (EMPTY, then SUCCESS, ...; FAILED last) until it fits.
     while (json.getBytes(StandardCharsets.UTF_8).length > MAX_BYTES && !modules.isEmpty()) {
-      int idx = indexOfEmpty(modules);
-      modules.remove(idx >= 0 ? idx : modules.size() - 1);
+      modules.remove(leastInformative(modules));
       summary.put("truncated", true);
       json = write(summary);
     }
     return json;
   }
 
-  private static int indexOfEmpty(List<Map<String, Object>> modules) {
+  /** Index of the last entry of the lowest-priority status present. */
+  private static int leastInformative(List<Map<String, Object>> modules) {
+    int best = -1;
+    int bestRank = Integer.MAX_VALUE;
     for (int i = modules.size() - 1; i >= 0; i--) {
-      if ("EMPTY".equals(modules.get(i).get("status"))) {
-        return i;
+      int rank = DROP_ORDER.indexOf(String.valueOf(modules.get(i).get("status")));
+      rank = rank < 0 ? DROP_ORDER.size() - 1 : rank;
+      if (rank < bestRank) {
+        best = i;
+        bestRank = rank;
       }
     }
-    return -1;
+    return best;
   }
 
   private static String write(Object value) {
