@@ -2,6 +2,9 @@ package dev.overwatch.jobs.cli;
 
 import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import java.util.concurrent.Callable;
+import org.apache.spark.sql.AnalysisException;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,7 +32,18 @@ final class SqlCommand implements Callable<Integer> {
     SparkSession spark = DeploymentOption.session(dep);
     spark.catalog().setCurrentDatabase(spark.catalog().databaseExists(dep.getSpec().etlDatabase)
         ? dep.getSpec().etlDatabase : "default");
-    QueryOutput.print(spark.sql(query), output.format, spec.commandLine().getOut());
+    Dataset<Row> result;
+    try {
+      result = spark.sql(query);
+    } catch (Exception e) {
+      // Scala throws AnalysisException (checked in Java) undeclared. A query that does not parse or resolve
+      // is a bad argument: one clear line (no plan dump), exit code 2.
+      if (e instanceof AnalysisException analysis) {
+        throw new CommandLine.ParameterException(spec.commandLine(), "QUERY: " + analysis.getSimpleMessage());
+      }
+      throw e;
+    }
+    QueryOutput.print(result, output.format, spec.commandLine().getOut());
     return 0;
   }
 }

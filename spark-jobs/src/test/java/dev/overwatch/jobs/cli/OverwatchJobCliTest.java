@@ -1,8 +1,10 @@
 package dev.overwatch.jobs.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.overwatch.jobs.TestSpark;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
@@ -10,7 +12,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Argument and configuration errors end with a usage line and exit code 2, before Spark starts. */
+/** Argument, configuration and query errors end with a usage line and exit code 2. */
 class OverwatchJobCliTest {
   @TempDir
   Path dir;
@@ -87,5 +89,24 @@ class OverwatchJobCliTest {
     assertTrue(r.err().contains("--snapshot-time"), r.err());
     r = run("sql", "--deployment", f.toString(), "select 1", "--format", "xml");
     assertEquals(2, r.code());
+  }
+
+  @Test
+  void badQueryIsAUsageErrorWithOneClearLine() throws Exception {
+    TestSpark.session(); // the test JVM's one session: the CLI's getOrCreate reuses it
+    Path f = dir.resolve("q.yaml");
+    Files.writeString(f, """
+        apiVersion: overwatch.dev/v1alpha1
+        kind: OverwatchDeployment
+        metadata: {name: x}
+        spec:
+          storage: {prefix: %s}
+          workspaces: [{name: a, organizationId: "1"}]
+        """.formatted(dir.resolve("storage")));
+    Result r = run("sql", "--deployment", f.toString(), "select nope from range(1)");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("QUERY: [UNRESOLVED_COLUMN"), r.err());
+    assertTrue(r.err().contains("Usage: overwatch sql"), r.err());
+    assertFalse(r.err().contains("\tat org.apache"), "no stack trace for a bad query: " + r.err());
   }
 }
