@@ -51,6 +51,12 @@ public final class SparkSessions {
       }
       case thrift -> conf.set("spark.hadoop.hive.metastore.uris", catalog.thriftUri);
     }
+    if (spec.spark == null || spec.spark.executors == null || spec.spark.executors == 0) {
+      // Local mode: Delta rebuilds each table's snapshot in 50 tasks by default, most of the fixed cost of a
+      // module on small tables (quickstart: 108 s -> 79 s per run); the deployment's sparkConf may override.
+      conf.set("spark.databricks.delta.snapshotPartitions",
+          String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
+    }
     if (spec.spark != null && spec.spark.sparkConf != null) {
       spec.spark.sparkConf.forEach(conf::set);
     }
