@@ -14,6 +14,9 @@ public record RunSettings(OverwatchDeployment deployment, String runId, Instant 
     Set<Integer> includeModules, Set<Integer> excludeModules, Set<Integer> disabledModules, FaultInjection faults) {
 
   public RunSettings {
+    // Windows are epoch milliseconds; a finer Pipeline_SnapTS would sort after its own window's end and make
+    // readers of "rows written since fromTS" (gold over silver) re-read the previous run's batch every time.
+    snapshot = snapshot.truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
     layers = List.copyOf(layers);
     includeModules = Set.copyOf(includeModules);
     excludeModules = Set.copyOf(excludeModules);

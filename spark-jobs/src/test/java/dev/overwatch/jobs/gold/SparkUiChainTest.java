@@ -47,7 +47,8 @@ class SparkUiChainTest {
   private static final long T1 = Instant.parse("2026-11-06T09:00:00Z").toEpochMilli();
   private static final long T2 = Instant.parse("2026-11-07T09:00:00Z").toEpochMilli();
   private static final String SNAP1 = "2026-11-06T12:00:00Z";
-  private static final String SNAP2 = "2026-11-07T12:00:00Z";
+  // Sub-millisecond, like Instant.now(): the snapshot must not make gold re-read silver's last batch.
+  private static final String SNAP2 = "2026-11-07T12:00:00.000500Z";
   private static final List<String> TABLES = List.of("spark_executors_silver", "spark_Executions_silver",
       "spark_jobs_silver", "spark_stages_silver", "spark_tasks_silver", "sparkExecutor_gold", "sparkExecution_gold",
       "sparkJob_gold", "sparkStage_gold", "sparkTask_gold", "sparkStream_gold");
@@ -186,6 +187,16 @@ class SparkUiChainTest {
     List<ModuleResult> results = run(SNAP2);
     for (int id : List.of(2003, 2005, 2006, 2007, 2008, 3010, 3011, 3012, 3013, 3014, 3016)) {
       assertEquals(Outcome.EMPTY, result(results, "chain", id).outcome(), () -> "module " + id + ": " + results);
+    }
+    assertEquals(afterRun2, allCounts());
+  }
+
+  @Test
+  @Order(4)
+  void laterRunWithoutNewLogsWritesNothing() {
+    List<ModuleResult> results = run("2026-11-08T12:00:00.000700Z");
+    for (int id : List.of(2003, 2005, 2006, 2007, 2008, 3010, 3011, 3012, 3013, 3014, 3016)) {
+      assertEquals(0, result(results, "chain", id).rows(), () -> "module " + id + " re-read old rows: " + results);
     }
     assertEquals(afterRun2, allCounts());
   }
