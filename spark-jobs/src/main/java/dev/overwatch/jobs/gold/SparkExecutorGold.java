@@ -4,20 +4,19 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.ConsumerView;
+import dev.overwatch.jobs.engine.GoldModule;
 import dev.overwatch.jobs.engine.Layer;
-import dev.overwatch.jobs.engine.Module;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.ModuleSpec;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.WriteMode;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** 3014 Gold_SparkExecutor -> sparkExecutor_gold (gold.md 3.14), view sparkexecutor (presentation.md 3.13). */
-public final class SparkExecutorGold implements Module {
+public final class SparkExecutorGold extends GoldModule {
   public static final TargetTable TARGET = TargetTable.merge("sparkExecutor_gold", WriteMode.MERGE,
       List.of("spark_context_id", "executor_id", "date", "unixTimeMS"), List.of("date", "unixTimeMS"),
       List.of("organization_id"), 4);
@@ -27,14 +26,8 @@ public final class SparkExecutorGold implements Module {
       "spark_context_id", "executor_id", "cluster_id", "executor_info", "removed_reason", "executor_alivetime",
       "unixTimeMS", "timestamp", "date", "event_log_start", "event_log_end");
 
-  @Override
-  public ModuleSpec spec() {
-    return SPEC;
-  }
-
-  @Override
-  public Optional<ConsumerView> view() {
-    return Optional.of(VIEW);
+  public SparkExecutorGold() {
+    super(SPEC, VIEW);
   }
 
   @Override

@@ -13,15 +13,14 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.ConsumerView;
+import dev.overwatch.jobs.engine.GoldModule;
 import dev.overwatch.jobs.engine.Layer;
-import dev.overwatch.jobs.engine.Module;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.ModuleSpec;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.WriteMode;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -29,7 +28,7 @@ import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.expressions.WindowSpec;
 
 /** 3010 Gold_SparkJob -> sparkJob_gold (gold.md 3.15), view sparkjob (presentation.md 3.9). */
-public final class SparkJobGold implements Module {
+public final class SparkJobGold extends GoldModule {
   public static final TargetTable TARGET = TargetTable.merge("sparkJob_gold", WriteMode.MERGE,
       List.of("spark_context_id", "job_id", "unixTimeMS"), List.of("date", "unixTimeMS"),
       List.of("organization_id", "date"), 4);
@@ -41,14 +40,8 @@ public final class SparkJobGold implements Module {
       "job_result", "event_log_start", "event_log_end", "user_email");
   private static final String JOB_RUN_PATTERN = "%job-%-run-%";
 
-  @Override
-  public ModuleSpec spec() {
-    return SPEC;
-  }
-
-  @Override
-  public Optional<ConsumerView> view() {
-    return Optional.of(VIEW);
+  public SparkJobGold() {
+    super(SPEC, VIEW);
   }
 
   @Override

@@ -4,20 +4,19 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.ConsumerView;
+import dev.overwatch.jobs.engine.GoldModule;
 import dev.overwatch.jobs.engine.Layer;
-import dev.overwatch.jobs.engine.Module;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.ModuleSpec;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.WriteMode;
 import dev.overwatch.jobs.silver.SparkStagesSilver;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /** 3011 Gold_SparkStage -> sparkStage_gold (gold.md 3.16), view sparkstage (presentation.md 3.10). */
-public final class SparkStageGold implements Module {
+public final class SparkStageGold extends GoldModule {
   public static final TargetTable TARGET = TargetTable.merge("sparkStage_gold", WriteMode.MERGE,
       List.of("spark_context_id", "stage_id", "stage_attempt_id", "unixTimeMS"), List.of("date", "unixTimeMS"),
       List.of("organization_id", "date"), 4);
@@ -27,14 +26,8 @@ public final class SparkStageGold implements Module {
       "spark_context_id", "stage_id", "stage_attempt_id", "cluster_id", "unixTimeMS", "timestamp", "date",
       "stage_runtime", "stage_info", "event_log_start", "event_log_end");
 
-  @Override
-  public ModuleSpec spec() {
-    return SPEC;
-  }
-
-  @Override
-  public Optional<ConsumerView> view() {
-    return Optional.of(VIEW);
+  public SparkStageGold() {
+    super(SPEC, VIEW);
   }
 
   @Override

@@ -20,8 +20,8 @@ import static org.apache.spark.sql.functions.when;
 
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.ConsumerView;
+import dev.overwatch.jobs.engine.GoldModule;
 import dev.overwatch.jobs.engine.Layer;
-import dev.overwatch.jobs.engine.Module;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.ModuleSpec;
 import dev.overwatch.jobs.engine.NoNewDataException;
@@ -32,7 +32,6 @@ import dev.overwatch.jobs.silver.RuntimeStruct;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkUiEvents;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -41,7 +40,7 @@ import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
 /** 3016 Gold_SparkStream -> sparkStream_gold (gold.md 3.18), view sparkstream (presentation.md 3.14). */
-public final class SparkStreamGold implements Module {
+public final class SparkStreamGold extends GoldModule {
   public static final TargetTable TARGET = TargetTable.merge("sparkStream_gold", WriteMode.MERGE,
       List.of("organization_id", "spark_context_id", "cluster_id", "stream_id", "stream_run_id", "stream_batch_id",
           "stream_timestamp"),
@@ -68,14 +67,8 @@ public final class SparkStreamGold implements Module {
   static final List<String> BATCH = List.of("organization_id", "spark_context_id", "cluster_id", "stream_id",
       "stream_run_id", "stream_batch_id");
 
-  @Override
-  public ModuleSpec spec() {
-    return SPEC;
-  }
-
-  @Override
-  public Optional<ConsumerView> view() {
-    return Optional.of(VIEW);
+  public SparkStreamGold() {
+    super(SPEC, VIEW);
   }
 
   @Override

@@ -4,15 +4,14 @@ import static org.apache.spark.sql.functions.col;
 
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.ConsumerView;
+import dev.overwatch.jobs.engine.GoldModule;
 import dev.overwatch.jobs.engine.Layer;
-import dev.overwatch.jobs.engine.Module;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.ModuleSpec;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.WriteMode;
 import dev.overwatch.jobs.silver.SparkTasksSilver;
 import java.util.List;
-import java.util.Optional;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
@@ -20,7 +19,7 @@ import org.apache.spark.sql.Row;
  * 3012 Gold_SparkTask -> sparkTask_gold (gold.md 3.17), view sparktask (presentation.md 3.11;
  * task_executor_metrics stays table-only).
  */
-public final class SparkTaskGold implements Module {
+public final class SparkTaskGold extends GoldModule {
   public static final TargetTable TARGET = TargetTable.merge("sparkTask_gold", WriteMode.MERGE,
       List.of("spark_context_id", "stage_id", "stage_attempt_id", "task_id", "task_attempt_id", "executor_id",
           "host", "unixTimeMS"), List.of("date", "unixTimeMS"),
@@ -32,14 +31,8 @@ public final class SparkTaskGold implements Module {
       "host", "unixTimeMS", "timestamp", "date", "task_runtime", "task_metrics", "task_info", "task_type",
       "task_end_reason", "event_log_start", "event_log_end");
 
-  @Override
-  public ModuleSpec spec() {
-    return SPEC;
-  }
-
-  @Override
-  public Optional<ConsumerView> view() {
-    return Optional.of(VIEW);
+  public SparkTaskGold() {
+    super(SPEC, VIEW);
   }
 
   @Override
