@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /**
  * The compact JSON a run leaves behind (DESIGN.md section 4): the operator copies it from the
@@ -46,7 +47,7 @@ public final class RunSummary {
     summary.put("status", succeeded(results) ? "SUCCEEDED" : "FAILED");
     summary.put("rows", results.stream().mapToLong(ModuleResult::rows).sum());
     summary.put("quarantined", results.stream().mapToLong(ModuleResult::quarantined).sum());
-    Map<String, Long> byStatus = new java.util.TreeMap<>();
+    Map<String, Long> byStatus = new TreeMap<>();
     results.forEach(r -> byStatus.merge(r.outcome().name(), 1L, Long::sum));
     // Survives truncation: how many modules ended in each status, whatever entries had to be dropped.
     summary.put("moduleCounts", byStatus);

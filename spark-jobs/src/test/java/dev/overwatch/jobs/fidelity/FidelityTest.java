@@ -9,7 +9,6 @@ import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import dev.overwatch.jobs.ChildJvm;
 import dev.overwatch.jobs.Modules;
 import dev.overwatch.jobs.TestSpark;
-import dev.overwatch.jobs.config.Deployments;
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.Layer;
 import dev.overwatch.jobs.engine.Module;
@@ -25,8 +24,6 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -91,23 +88,7 @@ class FidelityTest {
 
     // The must-show deployment: only sparkEvents, a workspace with only sparkEventLogPaths (no audit logs, no API).
     Path store = base.resolve("store");
-    deployment = Deployments.parse("""
-        apiVersion: overwatch.dev/v1alpha1
-        kind: OverwatchDeployment
-        metadata:
-          name: fidelity
-        spec:
-          storage:
-            prefix: %s
-          etlDatabase: %s
-          consumerDatabase: %s_consumer
-          scopes: [sparkEvents]
-          primordialDate: "%s"
-          workspaces:
-            - name: fidelity
-              organizationId: "%s"
-              sparkEventLogPaths: ["%s"]
-        """.formatted(store, ETL, ETL, LocalDate.now(ZoneOffset.UTC).minusDays(2), ORG, logs), "fidelity");
+    deployment = SparkEventsOnlyDeployment.of("fidelity", store, ETL, ORG, logs);
     RunSettings settings = new RunSettings(deployment, RunSettings.newRunId(), Instant.now().plusSeconds(60),
         List.of(Layer.values()), Set.of(), Set.of(), Set.of(), FaultInjection.none());
     long t2 = System.nanoTime();

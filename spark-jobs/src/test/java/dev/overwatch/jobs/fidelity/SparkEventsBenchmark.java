@@ -3,7 +3,6 @@ package dev.overwatch.jobs.fidelity;
 import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import dev.overwatch.jobs.ChildJvm;
 import dev.overwatch.jobs.Modules;
-import dev.overwatch.jobs.config.Deployments;
 import dev.overwatch.jobs.engine.FaultInjection;
 import dev.overwatch.jobs.engine.Layer;
 import dev.overwatch.jobs.engine.ModuleResult;
@@ -17,8 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.time.LocalDate;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -143,23 +140,7 @@ public final class SparkEventsBenchmark {
   }
 
   private static OverwatchDeployment deployment(Path root, String etl, Path logs) {
-    return Deployments.parse("""
-        apiVersion: overwatch.dev/v1alpha1
-        kind: OverwatchDeployment
-        metadata:
-          name: benchmark
-        spec:
-          storage:
-            prefix: %s
-          etlDatabase: %s
-          consumerDatabase: %s_consumer
-          scopes: [sparkEvents]
-          primordialDate: "%s"
-          workspaces:
-            - name: bench
-              organizationId: "bench1"
-              sparkEventLogPaths: ["%s"]
-        """.formatted(root.resolve("store"), etl, etl, LocalDate.now(ZoneOffset.UTC).minusDays(2), logs), "benchmark");
+    return SparkEventsOnlyDeployment.of("bench", root.resolve("store"), etl, "bench1", logs);
   }
 
   static long parseSize(String s) {
