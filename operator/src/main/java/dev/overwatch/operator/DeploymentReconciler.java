@@ -93,17 +93,23 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
         && d.getMetadata().getName().equals(r.getSpec().deploymentRef.name);
     List<OverwatchRun> runs = runSource.list(ns, mine).toList();
 
-    List<Problem> problems = Validation.deployment(d.getSpec());
+    List<Problem> problems = Validation.deployment(d.getSpec(), settings.policy());
     if (problems.isEmpty()) {
-      problems = missingSecrets(client, ns, d);
+      problems = secretProblems(client, ns, d);
       if (!problems.isEmpty()) {
         again = Optional.of(settings.recheckInterval()); // Secrets are not watched (least privilege: get only)
       }
     }
     if (problems.isEmpty()) {
-      ensure(client, Resources.workloadServiceAccount(d));
-      ensure(client, Resources.workloadRole(d));
-      ensure(client, Resources.workloadRoleBinding(d));
+      problems = new ArrayList<>();
+      for (HasMetadata desired : List.of(Resources.workloadServiceAccount(d), Resources.workloadRole(d), Resources.workloadRoleBinding(d))) {
+        ensure(client, desired, d).ifPresent(problems::add);
+      }
+      if (!problems.isEmpty()) {
+        again = Optional.of(settings.recheckInterval()); // someone else's object: look again after it is removed
+      }
+    }
+    if (problems.isEmpty()) {
       Conditions.set(st.conditions, "Ready", "True", "Ready", "deployment valid, Secrets present, workload RBAC in place", gen, now);
     } else {
       Conditions.set(st.conditions, "Ready", "False", problems.get(0).reason(), Validation.message(problems), gen, now);
@@ -205,22 +211,41 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
     }
   }
 
-  private static List<Problem> missingSecrets(KubernetesClient client, String ns, OverwatchDeployment d) {
+  /** Every referenced Secret must exist with its keys and, unless the operator allows any, be meant for the deployment. */
+  private List<Problem> secretProblems(KubernetesClient client, String ns, OverwatchDeployment d) {
     List<Problem> problems = new ArrayList<>();
-    for (SecretKeyRef ref : Validation.secretRefs(d.getSpec())) {
-      Secret s = client.secrets().inNamespace(ns).withName(ref.name).get();
+    String name = d.getMetadata().getName();
+    SecurityRules.secretsReferenced(d.getSpec()).forEach((secretName, keys) -> {
+      Secret s = client.secrets().inNamespace(ns).withName(secretName).get();
       if (s == null) {
-        problems.add(new Problem("SecretNotFound", "Secret " + ref.name + " not found in namespace " + ns));
-      } else if ((s.getData() == null || !s.getData().containsKey(ref.key)) && (s.getStringData() == null || !s.getStringData().containsKey(ref.key))) {
-        problems.add(new Problem("SecretKeyNotFound", "Secret " + ref.name + " has no key " + ref.key));
+        problems.add(new Problem("SecretNotFound", "Secret " + secretName + " not found in namespace " + ns));
+        return;
       }
-    }
+      if (settings.secretReferences() == OperatorSettings.SecretReferences.restricted && !SecurityRules.meantFor(s, name)) {
+        problems.add(new Problem("SecretNotAllowed", "Secret " + secretName + " is not meant for deployment " + name + ": name it "
+            + name + "-..., label it " + Names.DEPLOYMENT + "=" + name + " or annotate it " + SecurityRules.ALLOWED_DEPLOYMENTS + "=" + name));
+        return;
+      }
+      for (String key : keys) {
+        if ((s.getData() == null || !s.getData().containsKey(key)) && (s.getStringData() == null || !s.getStringData().containsKey(key))) {
+          problems.add(new Problem("SecretKeyNotFound", "Secret " + secretName + " has no key " + key));
+        }
+      }
+    });
     return problems;
   }
 
-  /** Create, or update when the desired object drifted (no server-side apply: see STACK.md). */
-  private static <T extends HasMetadata> void ensure(KubernetesClient client, T desired) {
+  /**
+   * Create, or update when the desired object drifted (no server-side apply: see STACK.md). An object
+   * of that name that this deployment does not own was made by someone else: never overwritten.
+   */
+  private static <T extends HasMetadata> Optional<Problem> ensure(KubernetesClient client, T desired, OverwatchDeployment owner) {
     T current = client.resource(desired).get();
+    if (current != null && (current.getMetadata().getOwnerReferences() == null || current.getMetadata().getOwnerReferences().stream()
+        .noneMatch(o -> Objects.equals(o.getUid(), owner.getMetadata().getUid())))) {
+      return Optional.of(new Problem("ResourceConflict", current.getKind() + " " + current.getMetadata().getName()
+          + " exists and was not created by this deployment; the operator does not overwrite it (delete it, or rename the deployment)"));
+    }
     if (current == null) {
       try {
         client.resource(desired).create();
@@ -233,6 +258,7 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
       desired.getMetadata().setResourceVersion(current.getMetadata().getResourceVersion());
       client.resource(desired).update();
     }
+    return Optional.empty();
   }
 
   private static String strip(HasMetadata o) {

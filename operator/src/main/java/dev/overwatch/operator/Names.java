@@ -34,6 +34,10 @@ public final class Names {
     return fit(run, "-overwatch", 253);
   }
 
+  public static String sparkAuthSecret(String run) {
+    return fit(run, "-spark-auth", 253);
+  }
+
   public static String workloadServiceAccount(String deployment) {
     return fit(deployment, "-spark", 253);
   }

@@ -19,6 +19,28 @@ public interface OperatorSettings {
   @WithDefault("30s")
   Duration recheckInterval();
 
+  /** Allow hostPath volumes in deployments' podTemplate and sparkConf (off: a deployment must not reach the node). */
+  @WithDefault("false")
+  boolean allowHostPath();
+
+  /** Allow http:// workspace URLs (off: tokens only travel over TLS). */
+  @WithDefault("false")
+  boolean allowInsecureUrls();
+
+  /**
+   * Which Secrets of its namespace a deployment may reference: {@code restricted} (named
+   * {@code <deployment>-...}, labelled {@code overwatch.dev/deployment=<deployment>}, or annotated
+   * {@code overwatch.dev/allowed-deployments}) or {@code namespace} (any).
+   */
+  @WithDefault("restricted")
+  SecretReferences secretReferences();
+
+  enum SecretReferences { restricted, namespace }
+
+  default SecurityRules.Policy policy() {
+    return new SecurityRules.Policy(allowHostPath(), allowInsecureUrls());
+  }
+
   /** Lease used for leader election between operator replicas (prod profile only). */
   @WithDefault("overwatch-operator-lease")
   String leaderElectionLeaseName();

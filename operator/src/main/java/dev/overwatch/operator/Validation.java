@@ -36,6 +36,10 @@ public final class Validation {
   private Validation() {}
 
   public static List<Problem> deployment(OverwatchDeploymentSpec spec) {
+    return deployment(spec, SecurityRules.Policy.DEFAULT);
+  }
+
+  public static List<Problem> deployment(OverwatchDeploymentSpec spec, SecurityRules.Policy policy) {
     List<Problem> p = new ArrayList<>();
     if (spec == null) {
       p.add(new Problem("InvalidSpec", "spec is missing"));
@@ -121,6 +125,7 @@ public final class Validation {
     if (spec.retry != null && spec.retry.maxAttempts != null && spec.retry.maxAttempts < 1) {
       p.add(new Problem("InvalidRetry", "retry.maxAttempts must be >= 1"));
     }
+    SecurityRules.check(p, spec, policy);
     return p;
   }
 

@@ -20,7 +20,8 @@ import java.util.List;
     + " && (has(self.includeModules) ? self.includeModules : []) == (has(oldSelf.includeModules) ? oldSelf.includeModules : [])"
     + " && (has(self.excludeModules) ? self.excludeModules : []) == (has(oldSelf.excludeModules) ? oldSelf.excludeModules : [])"
     + " && has(self.snapshotTime) == has(oldSelf.snapshotTime) && (!has(self.snapshotTime) || self.snapshotTime == oldSelf.snapshotTime)"
-    + " && has(self.retry) == has(oldSelf.retry) && (!has(self.retry) || self.retry == oldSelf.retry)",
+    + " && has(self.retry) == has(oldSelf.retry) && (!has(self.retry) || self.retry == oldSelf.retry)"
+    + " && has(self.resumeFrom) == has(oldSelf.resumeFrom) && (!has(self.resumeFrom) || self.resumeFrom == oldSelf.resumeFrom)",
     message = "a run's spec is immutable once created (only cancel may change); create a new OverwatchRun instead",
     reason = "FieldValueForbidden")
 @ValidationRule(value = "!(has(oldSelf.cancel) && oldSelf.cancel) || (has(self.cancel) && self.cancel)",
@@ -54,6 +55,10 @@ public class OverwatchRunSpec {
 
   @JsonPropertyDescription("Retry policy override for this run (absent: the deployment's retry policy).")
   public RetrySpec retry;
+
+  @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
+  @JsonPropertyDescription("Name of a Failed or Cancelled OverwatchRun (same namespace, same deployment) to resume: this run takes over its runId and snapshotTime, and its layers that already Succeeded are not run again.")
+  public String resumeFrom;
 
   @Default("false")
   @JsonPropertyDescription("Set to true to cancel the run; running driver pods are deleted. Cannot be reverted.")

@@ -74,6 +74,12 @@ public class OverwatchRunStatus {
 
     @JsonPropertyDescription("Outcome or reason of the last attempt.")
     public String message;
+
+    @JsonPropertyDescription("Machine-readable reason of the current attempt's trouble or of its failure, e.g. ImagePullBackOff, Unschedulable, CreateContainerConfigError, OOMKilled, Evicted, NotStarted, PodDisappeared, TimedOut, ExitCode.")
+    public String reason;
+
+    @JsonPropertyDescription("Class of the last failure: Configuration (not retried: fix the deployment and resume), Infrastructure (retried with backoff) or Application (the job failed; retried with backoff).")
+    public String failureClass;
   }
 
   /** Outcome of one module in one layer. */

@@ -24,4 +24,10 @@ public class RetrySpec {
   @Min(1)
   @JsonPropertyDescription("Time limit of one layer attempt, in seconds (absent: none).")
   public Integer layerTimeoutSeconds;
+
+  @Default("300")
+  @Min(1)
+  @Max(86400)
+  @JsonPropertyDescription("Time a driver pod may take to start running (image pull, scheduling, container creation), in seconds. A pod still waiting at the deadline is deleted and the attempt fails with the waiting reason (ImagePullBackOff, Unschedulable, ...).")
+  public Integer startDeadlineSeconds = 300;
 }
