@@ -36,7 +36,8 @@ final class OperatorTestSupport {
 
   static void tokenSecret(KubernetesClient client) {
     if (client.secrets().inNamespace(Fixtures.NS).withName("demo-token").get() == null) {
-      client.secrets().inNamespace(Fixtures.NS).resource(new SecretBuilder().withNewMetadata().withName("demo-token").endMetadata()
+      client.secrets().inNamespace(Fixtures.NS).resource(new SecretBuilder().withNewMetadata().withName("demo-token")
+          .addToAnnotations(SecurityRules.ALLOWED_DEPLOYMENTS, "*").endMetadata()
           .addToData("token", Base64.getEncoder().encodeToString("dapi-test".getBytes())).build()).create();
     }
   }
@@ -80,6 +81,16 @@ final class OperatorTestSupport {
         .addNewContainerStatus().withName("driver").withNewState().withNewTerminated()
           .withExitCode(exitCode).withReason(exitCode == 0 ? "Completed" : "Error").withMessage(terminationMessage)
         .endTerminated().endState().endContainerStatus()
+        .build());
+    client.pods().inNamespace(Fixtures.NS).resource(p).updateStatus();
+  }
+
+  /** What a kubelet reports for a container it cannot start (image pull, config errors). */
+  static void waitingPod(KubernetesClient client, String name, String reason, String message) {
+    Pod p = awaitPod(client, name);
+    p.setStatus(new PodStatusBuilder().withPhase("Pending")
+        .addNewContainerStatus().withName("driver").withNewState().withNewWaiting().withReason(reason).withMessage(message)
+        .endWaiting().endState().endContainerStatus()
         .build());
     client.pods().inNamespace(Fixtures.NS).resource(p).updateStatus();
   }

@@ -9,6 +9,7 @@ import static dev.overwatch.operator.OperatorTestSupport.readyDeployment;
 import static dev.overwatch.operator.OperatorTestSupport.summary;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -18,13 +19,19 @@ import dev.overwatch.api.v1alpha1.OverwatchRun;
 import dev.overwatch.api.v1alpha1.RetrySpec;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.time.Duration;
+import java.util.Base64;
 import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -159,11 +166,101 @@ class RunLifecycleTest {
     client.resource(fresh(Fixtures.run("vanish-1", "vanish", "bronze"))).create();
     awaitPod(client, "vanish-1-bronze-1");
     client.pods().inNamespace(Fixtures.NS).withName("vanish-1-bronze-1").delete();
-    OverwatchRun retrying = awaitRun(client, "vanish-1", r -> "Retrying".equals(r.getStatus().layers.get(0).phase)
-        || r.getStatus().layers.get(0).attempts == 2);
-    assertTrue(retrying.getStatus().layers.get(0).message.contains("disappeared") || retrying.getStatus().layers.get(0).attempts == 2);
+    // the second attempt exists only because the first was declared lost, and the event says why
+    awaitPod(client, "vanish-1-bronze-2");
+    Event retried = await().atMost(OperatorTestSupport.TIMEOUT).until(() -> events(client, "vanish-1", "LayerRetrying").stream().findFirst(),
+        java.util.Optional::isPresent).orElseThrow();
+    assertTrue(retried.getMessage().contains("attempt 1 failed: driver pod vanish-1-bronze-1 disappeared"), retried.getMessage());
     finishPod(client, "vanish-1-bronze-2", 0, summary("bronze", "SUCCEEDED", "SUCCESS", 1));
-    awaitPhase(client, "vanish-1", "Succeeded");
+    OverwatchRun done = awaitPhase(client, "vanish-1", "Succeeded");
+    assertEquals(2, done.getStatus().layers.get(0).attempts);
+  }
+
+  @Test
+  void aPodStuckInImagePullBackOffEndsTheLayerFailedWithThatReasonAtTheStartDeadline() {
+    OverwatchDeployment d = Fixtures.deployment("stuck");
+    d.getSpec().spark.executors = 1;
+    readyDeployment(client, d);
+    OverwatchRun run = fresh(Fixtures.run("stuck-1", "stuck", "bronze"));
+    run.getSpec().retry = retry(3, 2);
+    client.resource(run).create();
+    OperatorTestSupport.waitingPod(client, "stuck-1-bronze-1", "ImagePullBackOff", "Back-off pulling image \"example/nope:1\"");
+    OverwatchRun waiting = awaitRun(client, "stuck-1", r -> "ImagePullBackOff".equals(r.getStatus().layers.get(0).reason));
+    assertEquals("Running", waiting.getStatus().layers.get(0).phase);
+    assertTrue(waiting.getStatus().layers.get(0).message.contains("example/nope:1"), waiting.getStatus().layers.get(0).message);
+
+    OverwatchRun failed = awaitPhase(client, "stuck-1", "Failed");
+    var layer = failed.getStatus().layers.get(0);
+    assertEquals("Failed", layer.phase);
+    assertEquals("ImagePullBackOff", layer.reason);
+    assertEquals("Configuration", layer.failureClass);
+    assertEquals(1, layer.attempts, "a configuration error is not retried although 3 attempts are allowed");
+    assertTrue(failed.getStatus().message.contains("not started within the start deadline (2s): ImagePullBackOff"), failed.getStatus().message);
+    assertEquals("ImagePullBackOff", Conditions.get(failed.getStatus().conditions, "Failed").orElseThrow().getReason());
+    long took = Duration.between(Times.parse(layer.startTime), Times.parse(layer.endTime)).toSeconds();
+    assertTrue(took >= 2 && took <= 6, "ended " + took + " s after the start, deadline 2 s");
+    assertEquals(1, events(client, "stuck-1", "LayerWaiting").size());
+    assertTrue(events(client, "stuck-1", "LayerWaiting").get(0).getMessage().contains("ImagePullBackOff"));
+    await().atMost(OperatorTestSupport.TIMEOUT).until(() -> driverPods(client, "stuck-1").isEmpty());
+    // with executors, the run has its own Spark authentication Secret, referenced and never copied
+    Secret auth = client.secrets().inNamespace(Fixtures.NS).withName("stuck-1-spark-auth").get();
+    assertEquals(failed.getMetadata().getUid(), auth.getMetadata().getOwnerReferences().get(0).getUid());
+    String value = new String(Base64.getDecoder().decode(auth.getData().get("secret")));
+    assertTrue(value.matches("[0-9a-f]{64}"), "a 256-bit random secret");
+    ConfigMap cm = client.configMaps().inNamespace(Fixtures.NS).withName("stuck-1-overwatch").get();
+    assertFalse(cm.getData().toString().contains(value));
+    assertFalse(Serialization.asJson(failed).contains(value));
+  }
+
+  @Test
+  void anUnschedulablePodIsAnInfrastructureFailureAndRetried() {
+    readyDeployment(client, Fixtures.deployment("unsched"));
+    OverwatchRun run = fresh(Fixtures.run("unsched-1", "unsched", "bronze"));
+    run.getSpec().retry = retry(2, 2);
+    client.resource(run).create();
+    Pod p = awaitPod(client, "unsched-1-bronze-1");
+    p.setStatus(new PodStatusBuilder().withPhase("Pending").addNewCondition().withType("PodScheduled").withStatus("False")
+        .withReason("Unschedulable").withMessage("0/3 nodes are available: 3 Insufficient memory.").endCondition().build());
+    client.pods().inNamespace(Fixtures.NS).resource(p).updateStatus();
+    finishPod(client, "unsched-1-bronze-2", 0, summary("bronze", "SUCCEEDED", "SUCCESS", 3));
+    OverwatchRun done = awaitPhase(client, "unsched-1", "Succeeded");
+    assertEquals(2, done.getStatus().layers.get(0).attempts);
+    assertTrue(events(client, "unsched-1", "LayerRetrying").get(0).getMessage().contains("Unschedulable: 0/3 nodes are available"),
+        events(client, "unsched-1", "LayerRetrying").toString());
+  }
+
+  @Test
+  void aFailedRunIsResumedFromItsFailedLayer() {
+    readyDeployment(client, Fixtures.deployment("resume"));
+    OverwatchRun first = fresh(Fixtures.run("resume-1", "resume", "bronze", "silver"));
+    first.getSpec().retry = retry(1, 300);
+    client.resource(first).create();
+    finishPod(client, "resume-1-bronze-1", 0, summary("bronze", "SUCCEEDED", "SUCCESS", 5));
+    finishPod(client, "resume-1-silver-1", 1, summary("silver", "FAILED", "FAILED", 0));
+    OverwatchRun failed = awaitPhase(client, "resume-1", "Failed");
+
+    OverwatchRun second = fresh(Fixtures.run("resume-2", "resume", "bronze", "silver"));
+    second.getSpec().resumeFrom = "resume-1";
+    client.resource(second).create();
+    awaitPod(client, "resume-2-silver-1");
+    OverwatchRun resumed = awaitRun(client, "resume-2", r -> "Running".equals(r.getStatus().phase));
+    assertEquals(failed.getStatus().runId, resumed.getStatus().runId, "the resumed layers continue the failed run");
+    assertEquals(failed.getStatus().snapshotTime, resumed.getStatus().snapshotTime);
+    assertEquals("Succeeded", resumed.getStatus().layers.get(0).phase);
+    assertEquals(0, resumed.getStatus().layers.get(0).attempts);
+    assertTrue(resumed.getStatus().layers.get(0).message.contains("succeeded in run resume-1"));
+    finishPod(client, "resume-2-silver-1", 0, summary("silver", "SUCCEEDED", "SUCCESS", 7));
+    OverwatchRun done = awaitPhase(client, "resume-2", "Succeeded");
+    assertEquals(List.of("resume-2-silver-1"), driverPods(client, "resume-2").stream().map(x -> x.getMetadata().getName()).toList());
+    assertEquals(Set.of("Bronze_AuditLogs_bronze", "Bronze_AuditLogs_silver"), done.getStatus().modules.stream().map(m -> m.name).collect(Collectors.toSet()));
+
+    // only a finished, unsuccessful run of the same deployment can be resumed
+    OverwatchRun third = fresh(Fixtures.run("resume-3", "resume", "bronze"));
+    third.getSpec().resumeFrom = "resume-2";
+    client.resource(third).create();
+    OverwatchRun refused = awaitPhase(client, "resume-3", "Failed");
+    assertEquals("InvalidResume", Conditions.get(refused.getStatus().conditions, "Failed").orElseThrow().getReason());
+    assertTrue(refused.getStatus().message.contains("run resume-2 is Succeeded"), refused.getStatus().message);
   }
 
   @Test
@@ -210,6 +307,19 @@ class RunLifecycleTest {
     assertEquals("DeploymentNotFound", Conditions.get(waiting.getStatus().conditions, "Succeeded").orElseThrow().getReason());
     readyDeployment(client, Fixtures.deployment("later"));
     awaitPod(client, "later-1-bronze-1");
+  }
+
+  static RetrySpec retry(int maxAttempts, int startDeadlineSeconds) {
+    RetrySpec r = new RetrySpec();
+    r.maxAttempts = maxAttempts;
+    r.backoffSeconds = 1;
+    r.startDeadlineSeconds = startDeadlineSeconds;
+    return r;
+  }
+
+  static List<Event> events(KubernetesClient client, String run, String reason) {
+    return client.v1().events().inNamespace(Fixtures.NS).list().getItems().stream()
+        .filter(e -> run.equals(e.getInvolvedObject().getName()) && reason.equals(e.getReason())).toList();
   }
 
   static OverwatchRun fresh(OverwatchRun r) {

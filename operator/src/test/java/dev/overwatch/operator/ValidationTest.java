@@ -15,15 +15,15 @@ class ValidationTest {
     assertEquals(List.of(), Validation.run(Fixtures.run("r", "d", "bronze").getSpec()));
   }
 
+  /** Each broken deployment fails with its own reason, and the message names what is at fault. */
   @Test
   void everyInvalidDeploymentKindIsNamed() {
-    assertTrue(InvalidResources.deployments().size() + InvalidResources.runs().size() >= 15);
     for (InvalidResources.DeploymentCase c : InvalidResources.deployments()) {
       OverwatchDeployment d = Fixtures.deployment(c.name());
       c.breakIt().accept(d);
       List<Problem> problems = Validation.deployment(d.getSpec());
-      assertTrue(!problems.isEmpty() && problems.get(0).reason().equals(c.reason()), c.name() + " -> " + problems);
-      assertTrue(!problems.get(0).message().isBlank());
+      assertEquals(c.reason(), problems.isEmpty() ? "no problem" : problems.get(0).reason(), c.name() + " -> " + problems);
+      assertTrue(problems.get(0).message().contains(c.names()), c.name() + ": '" + problems.get(0).message() + "' does not name " + c.names());
     }
   }
 
@@ -33,8 +33,31 @@ class ValidationTest {
       OverwatchRun r = Fixtures.run(c.name(), "d");
       c.breakIt().accept(r);
       List<Problem> problems = Validation.run(r.getSpec());
-      assertTrue(!problems.isEmpty() && problems.get(0).reason().equals(c.reason()), c.name() + " -> " + problems);
+      assertEquals(c.reason(), problems.isEmpty() ? "no problem" : problems.get(0).reason(), c.name() + " -> " + problems);
+      assertTrue(problems.get(0).message().contains(c.names()), c.name() + ": '" + problems.get(0).message() + "' does not name " + c.names());
     }
+  }
+
+  /** The operator's switches open exactly what they name; credential provider classes are not credentials. */
+  @Test
+  void securityPolicySwitchesAndNearMisses() {
+    OverwatchDeployment host = Fixtures.deployment("h");
+    InvalidResources.deployments().stream().filter(c -> c.name().equals("host-path-volume")).findFirst().orElseThrow().breakIt().accept(host);
+    host.getSpec().spark.sparkConf.put("spark.kubernetes.driver.volumes.hostPath.h.mount.path", "/host");
+    assertEquals(List.of(), Validation.deployment(host.getSpec(), new SecurityRules.Policy(true, false)));
+    assertEquals(2, Validation.deployment(host.getSpec(), SecurityRules.Policy.DEFAULT).size());
+
+    OverwatchDeployment http = Fixtures.deployment("u");
+    http.getSpec().workspaces.get(0).url = "http://replay.local:8080";
+    assertEquals(List.of(), Validation.deployment(http.getSpec(), new SecurityRules.Policy(false, true)));
+
+    OverwatchDeployment ok = Fixtures.deployment("ok");
+    ok.getSpec().spark.sparkConf.put("spark.hadoop.fs.s3a.aws.credentials.provider", "com.amazonaws.auth.EnvironmentVariableCredentialsProvider");
+    ok.getSpec().spark.sparkConf.put("spark.hadoop.fs.azure.sas.token.provider.type", "org.example.SasProvider");
+    ok.getSpec().spark.sparkConf.put("spark.sql.shuffle.partitions", "8");
+    ok.getSpec().spark.sparkConf.put("spark.kubernetes.executor.volumes.persistentVolumeClaim.data.mount.path", "/data");
+    ok.getSpec().workspaces.add(InvalidResources.workspace("other-ws"));
+    assertEquals(List.of(), Validation.deployment(ok.getSpec()));
   }
 
   @Test
