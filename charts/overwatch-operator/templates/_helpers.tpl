@@ -36,12 +36,20 @@ app.kubernetes.io/instance: {{ .Release.Name }}
 - apiGroups: ["overwatch.dev"]
   resources: ["overwatchdeployments/status", "overwatchruns/status"]
   verbs: ["get", "update", "patch"]
+# Owner references with blockOwnerDeletion (pods, ConfigMaps, Secrets, RBAC owned by runs and
+# deployments) need update on the owner's finalizers where the OwnerReferencesPermissionEnforcement
+# admission plugin is on.
+- apiGroups: ["overwatch.dev"]
+  resources: ["overwatchdeployments/finalizers", "overwatchruns/finalizers"]
+  verbs: ["update"]
 - apiGroups: [""]
   resources: ["pods", "configmaps", "services"]
   verbs: ["create", "get", "list", "watch", "delete", "deletecollection"]
+# get: referenced Secrets exist and are meant for the deployment (values are never read into
+# anything); create: each run's own Spark authentication Secret (owned by the run).
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["get"]
+  verbs: ["get", "create"]
 - apiGroups: [""]
   resources: ["serviceaccounts"]
   verbs: ["get", "create", "update"]

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.rbac.ClusterRole;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -18,6 +19,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 
@@ -61,7 +64,29 @@ class HelmChartTest {
     assertFalse(pod.getEnableServiceLinks());
     ClusterRole role = one(objects, ClusterRole.class);
     assertNoWildcards(role.getRules());
-    assertEquals(List.of("get"), role.getRules().stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow().getVerbs());
+    // Secrets: existence checks and the runs' own Spark authentication Secrets; never list/watch (no bulk reads)
+    assertEquals(List.of("get", "create"), role.getRules().stream().filter(r -> r.getResources().contains("secrets")).findFirst().orElseThrow().getVerbs());
+    // blockOwnerDeletion on clusters that enforce owner-reference permissions
+    assertEquals(List.of("update"), role.getRules().stream().filter(r -> r.getResources().contains("overwatchruns/finalizers")
+        && r.getResources().contains("overwatchdeployments/finalizers")).findFirst().orElseThrow().getVerbs());
+    // the safe security defaults reach the operator
+    Map<String, String> env = c.getEnv().stream().filter(e -> e.getValue() != null).collect(Collectors.toMap(e -> e.getName(), e -> e.getValue()));
+    assertEquals("false", env.get("OVERWATCH_ALLOW_HOST_PATH"));
+    assertEquals("false", env.get("OVERWATCH_ALLOW_INSECURE_URLS"));
+    assertEquals("restricted", env.get("OVERWATCH_SECRET_REFERENCES"));
+    assertTrue(objects.stream().noneMatch(o -> "ServiceMonitor".equals(o.getKind())), "ServiceMonitor is opt-in");
+  }
+
+  @Test
+  void anOptionalServiceMonitorScrapesTheMetricsService() {
+    List<HasMetadata> objects = render(new Helm(CHART).template().withName("ow").withNamespace("overwatch-system")
+        .set("metrics.serviceMonitor.enabled", true).set("metrics.serviceMonitor.labels.release", "prom").call());
+    HasMetadata sm = objects.stream().filter(o -> "ServiceMonitor".equals(o.getKind())).findFirst().orElseThrow();
+    assertEquals("prom", sm.getMetadata().getLabels().get("release"));
+    String yaml = Serialization.asYaml(sm);
+    assertTrue(yaml.contains("path: \"/q/metrics\"") || yaml.contains("path: /q/metrics"), yaml);
+    Service svc = one(objects, Service.class);
+    assertEquals("http", svc.getSpec().getPorts().get(0).getName());
   }
 
   @Test
@@ -80,8 +105,12 @@ class HelmChartTest {
 
   @Test
   void valuesSchemaRejectsNonsense() {
-    assertThrows(RuntimeException.class, () -> new Helm(CHART).template().withName("ow").set("replicas", 0).call());
-    assertThrows(RuntimeException.class, () -> new Helm(CHART).template().withName("ow").set("unknownKey", "x").call());
+    // The same chart renders with sane values, so a failure below is the schema's doing, and its message says which value.
+    new Helm(CHART).template().withName("ow").set("replicas", 1).call();
+    String replicas = assertThrows(RuntimeException.class, () -> new Helm(CHART).template().withName("ow").set("replicas", 0).call()).getMessage();
+    assertTrue(replicas.contains("schema") && replicas.contains("replicas"), replicas);
+    String unknown = assertThrows(RuntimeException.class, () -> new Helm(CHART).template().withName("ow").set("unknownKey", "x").call()).getMessage();
+    assertTrue(unknown.contains("schema") && unknown.contains("unknownKey"), unknown);
   }
 
   static void assertNoWildcards(List<PolicyRule> rules) {
