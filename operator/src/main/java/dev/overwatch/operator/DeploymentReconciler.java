@@ -115,7 +115,7 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
       Conditions.set(st.conditions, "Ready", "False", problems.get(0).reason(), Validation.message(problems), gen, now);
     }
 
-    Optional<Duration> next = problems.isEmpty() ? schedule(d, st, client, now) : Optional.empty();
+    Optional<Duration> next = problems.isEmpty() ? schedule(d, st, client, now, runs) : Optional.empty();
     if (next.isPresent() && (again.isEmpty() || next.get().compareTo(again.get()) < 0)) {
       again = next;
     }
@@ -125,7 +125,10 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
           d.getSpec() != null && d.getSpec().schedule == null ? "no schedule; runs are created by hand" : "deployment is not ready", gen, now);
     }
 
-    history(client, d, runs);
+    Optional<Duration> expiry = history(client, d, runs, now);
+    if (expiry.isPresent() && (again.isEmpty() || expiry.get().compareTo(again.get()) < 0)) {
+      again = expiry;
+    }
     st.activeRun = runs.stream().filter(r -> r.getStatus() != null && RunReconciler.RUNNING.equals(r.getStatus().phase))
         .map(r -> r.getMetadata().getName()).findFirst().orElse(null);
     st.lastRun = runs.stream().max(RunReconciler::byAge).map(r -> r.getMetadata().getName()).orElse(st.lastRun);
@@ -146,13 +149,17 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
     return control;
   }
 
-  /** Creates the run of the most recent due schedule time (missed older ones are skipped, like a CronJob). */
-  Optional<Duration> schedule(OverwatchDeployment d, OverwatchDeploymentStatus st, KubernetesClient client, Instant now) {
+  /**
+   * At the most recent due time: creates its run, or skips it as the concurrency policy and starting
+   * deadline say. Older due times missed meanwhile (operator down) collapse into it and are reported.
+   */
+  Optional<Duration> schedule(OverwatchDeployment d, OverwatchDeploymentStatus st, KubernetesClient client, Instant now, List<OverwatchRun> runs) {
     var schedule = d.getSpec().schedule;
     if (schedule == null) {
       return Optional.empty();
     }
     Long gen = d.getMetadata().getGeneration();
+    boolean suspended = Boolean.TRUE.equals(d.getSpec().suspend);
     ZoneId zone = ZoneId.of(schedule.timeZone == null ? "UTC" : schedule.timeZone);
     ExecutionTime et = ExecutionTime.forCron(CRON.parse(schedule.cron));
     ZonedDateTime nowZ = now.atZone(zone);
@@ -162,42 +169,108 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
     if (due.isPresent()) {
       Instant at = due.get().toInstant();
       st.lastScheduleTime = Times.format(at);
-      if (!Boolean.TRUE.equals(d.getSpec().suspend)) {
-        OverwatchRun run = new OverwatchRun();
-        run.setMetadata(new ObjectMetaBuilder()
-            .withName(Names.scheduledRun(d.getMetadata().getName(), at.getEpochSecond() / 60))
-            .withNamespace(d.getMetadata().getNamespace())
-            .withLabels(Map.of(Names.DEPLOYMENT, Names.labelValue(d.getMetadata().getName()), Names.MANAGED_BY, Names.MANAGED_BY_VALUE))
-            .withAnnotations(Map.of(Names.SCHEDULED_TIME, Times.format(at)))
-            .withOwnerReferences(Resources.ownerOf(d))
-            .build());
-        run.setSpec(new OverwatchRunSpec());
-        run.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef(d.getMetadata().getName());
-        try {
-          client.resource(run).create();
-          EventRecorder.record(client, d, "Normal", "RunScheduled", "created run " + run.getMetadata().getName() + " for " + Times.format(at), now);
-        } catch (KubernetesClientException e) {
-          if (e.getCode() != 409) { // 409: created before a restart; deterministic names make it idempotent
-            throw e;
-          }
+      String runName = Names.scheduledRun(d.getMetadata().getName(), at.getEpochSecond() / 60);
+      // The run of this due time exists: it was decided already (a reconcile that read an older status).
+      boolean decided = runs.stream().anyMatch(r -> r.getMetadata().getName().equals(runName)) || Times.format(at).equals(st.lastMissedSchedule);
+      long collapsed = suspended || decided ? 0 : ticksBetween(et, since.atZone(zone), due.get());
+      if (collapsed > 0) {
+        Instant lastCollapsed = et.lastExecution(due.get()).map(ZonedDateTime::toInstant).orElse(at);
+        missed(client, d, st, collapsed, lastCollapsed, collapsed + " earlier scheduled time(s) passed while"
+            + " the operator was not reconciling; they collapse into the run of " + Times.format(at), now);
+      }
+      List<OverwatchRun> unfinished = runs.stream().filter(r -> r.getStatus() == null || !RunReconciler.TERMINAL.contains(r.getStatus().phase)).toList();
+      ScheduleDecision decision = suspended || decided ? null : ScheduleDecision.decide(schedule, at, now, unfinished);
+      if (decision != null && !decision.create()) {
+        missed(client, d, st, 1, at, "scheduled time " + Times.format(at) + " skipped: " + decision.skipReason(), now);
+      } else if (decision != null) {
+        for (String name : decision.cancel()) {
+          client.resources(OverwatchRun.class).inNamespace(d.getMetadata().getNamespace()).withName(name).edit(r -> {
+            r.getSpec().cancel = true;
+            return r;
+          });
+          EventRecorder.record(client, d, "Normal", "RunReplaced", "cancelled run " + name + " for the run of " + Times.format(at)
+              + " (concurrencyPolicy Replace)", now);
         }
+        createScheduledRun(client, d, at, now);
       }
     }
     Optional<ZonedDateTime> next = et.nextExecution(nowZ);
-    st.nextRun = Boolean.TRUE.equals(d.getSpec().suspend) ? null : next.map(t -> Times.format(t.toInstant())).orElse(null);
-    if (Boolean.TRUE.equals(d.getSpec().suspend)) {
+    st.nextRun = suspended ? null : next.map(t -> Times.format(t.toInstant())).orElse(null);
+    if (suspended) {
       Conditions.set(st.conditions, "Scheduled", "False", "Suspended", "schedule suspended (spec.suspend)", gen, now);
     } else {
-      Conditions.set(st.conditions, "Scheduled", "True", "Scheduled", "next run at " + st.nextRun, gen, now);
+      Conditions.set(st.conditions, "Scheduled", "True", "Scheduled", "next run at " + st.nextRun
+          + (st.lastMissedReason == null ? "" : "; last missed: " + st.lastMissedReason), gen, now);
     }
     return next.map(t -> Times.until(now, t.toInstant().plusMillis(50)));
   }
 
-  /** Deletes the oldest finished runs beyond the history limits. */
-  void history(KubernetesClient client, OverwatchDeployment d, List<OverwatchRun> runs) {
+  private static void createScheduledRun(KubernetesClient client, OverwatchDeployment d, Instant at, Instant now) {
+    OverwatchRun run = new OverwatchRun();
+    run.setMetadata(new ObjectMetaBuilder()
+        .withName(Names.scheduledRun(d.getMetadata().getName(), at.getEpochSecond() / 60))
+        .withNamespace(d.getMetadata().getNamespace())
+        .withLabels(Map.of(Names.DEPLOYMENT, Names.labelValue(d.getMetadata().getName()), Names.MANAGED_BY, Names.MANAGED_BY_VALUE))
+        .withAnnotations(Map.of(Names.SCHEDULED_TIME, Times.format(at)))
+        .withOwnerReferences(Resources.ownerOf(d))
+        .build());
+    run.setSpec(new OverwatchRunSpec());
+    run.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef(d.getMetadata().getName());
+    try {
+      client.resource(run).create();
+      EventRecorder.record(client, d, "Normal", "RunScheduled", "created run " + run.getMetadata().getName() + " for " + Times.format(at), now);
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) { // 409: created before a restart; deterministic names make it idempotent
+        throw e;
+      }
+    }
+  }
+
+  private static void missed(KubernetesClient client, OverwatchDeployment d, OverwatchDeploymentStatus st, long count, Instant at,
+      String reason, Instant now) {
+    st.missedSchedules = (st.missedSchedules == null ? 0 : st.missedSchedules) + count;
+    st.lastMissedSchedule = Times.format(at);
+    st.lastMissedReason = reason;
+    EventRecorder.record(client, d, "Warning", "MissedSchedule", reason, now);
+  }
+
+  /** Scheduled times strictly between two due times (bounded: a schedule every minute for a week is 10080). */
+  static long ticksBetween(ExecutionTime et, ZonedDateTime after, ZonedDateTime before) {
+    long n = 0;
+    Optional<ZonedDateTime> t = et.nextExecution(after);
+    while (t.isPresent() && t.get().isBefore(before) && n < 100_000) {
+      n++;
+      t = et.nextExecution(t.get());
+    }
+    return n;
+  }
+
+  /**
+   * Deletes the oldest finished runs beyond the history limits, and finished runs older than the TTL
+   * (their pods, ConfigMaps and Secrets go with them through owner references). Returns when the next
+   * run expires.
+   */
+  Optional<Duration> history(KubernetesClient client, OverwatchDeployment d, List<OverwatchRun> runs, Instant now) {
     HistorySpec h = d.getSpec() == null || d.getSpec().history == null ? new HistorySpec() : d.getSpec().history;
     prune(client, runs, Set.of(RunReconciler.SUCCEEDED), h.successfulRunsLimit == null ? 3 : h.successfulRunsLimit);
     prune(client, runs, Set.of(RunReconciler.FAILED, RunReconciler.CANCELLED), h.failedRunsLimit == null ? 3 : h.failedRunsLimit);
+    if (h.ttlSecondsAfterFinished == null) {
+      return Optional.empty();
+    }
+    Optional<Instant> nextExpiry = Optional.empty();
+    for (OverwatchRun r : runs) {
+      Instant done = r.getStatus() == null || !RunReconciler.TERMINAL.contains(r.getStatus().phase) ? null : Times.parse(r.getStatus().completionTime);
+      if (done == null) {
+        continue;
+      }
+      Instant expiry = done.plusSeconds(h.ttlSecondsAfterFinished);
+      if (!now.isBefore(expiry)) {
+        client.resource(r).delete();
+      } else if (nextExpiry.isEmpty() || expiry.isBefore(nextExpiry.get())) {
+        nextExpiry = Optional.of(expiry);
+      }
+    }
+    return nextExpiry.map(t -> Times.until(now, t.plusMillis(50)));
   }
 
   private static void prune(KubernetesClient client, List<OverwatchRun> runs, Set<String> phases, int keep) {

@@ -162,6 +162,58 @@ class DeploymentTest {
   }
 
   @Test
+  void forbidSkipsADueTimeWhileARunIsUnfinishedAndReportsIt() {
+    OverwatchDeployment d = Fixtures.deployment("forbid");
+    d.getSpec().schedule = new ScheduleSpec();
+    d.getSpec().schedule.cron = "0 * * * *";
+    OperatorTestSupport.readyDeployment(client, d);
+    Instant first = Times.parse(await().atMost(TIMEOUT).until(() -> deployment(client, "forbid"), x -> x.getStatus().nextRun != null).getStatus().nextRun);
+    clock.advance(Duration.between(Instant.now(), first).plusSeconds(5));
+    bump("forbid");
+    String firstRun = Names.scheduledRun("forbid", first.getEpochSecond() / 60);
+    OperatorTestSupport.runPod(client, firstRun + "-bronze-1");
+
+    // an hour later the first run is still running: the due time is skipped, counted and explained
+    Instant second = first.plus(Duration.ofHours(1));
+    clock.advance(Duration.ofHours(1));
+    bump("forbid");
+    OverwatchDeployment after = await().atMost(TIMEOUT).until(() -> deployment(client, "forbid"),
+        x -> Times.format(second).equals(x.getStatus().lastScheduleTime));
+    assertEquals(1, scheduledRuns("forbid"), "no second run while " + firstRun + " is unfinished");
+    assertEquals(1L, after.getStatus().missedSchedules);
+    assertEquals(Times.format(second), after.getStatus().lastMissedSchedule);
+    assertTrue(after.getStatus().lastMissedReason.contains("run " + firstRun + " still unfinished (concurrencyPolicy Forbid)"),
+        after.getStatus().lastMissedReason);
+    assertTrue(Conditions.get(after.getStatus().conditions, "Scheduled").orElseThrow().getMessage().contains("last missed"));
+    assertTrue(client.v1().events().inNamespace(Fixtures.NS).list().getItems().stream().anyMatch(e -> "forbid".equals(e.getInvolvedObject().getName())
+        && "MissedSchedule".equals(e.getReason()) && e.getMessage().contains(Times.format(second))));
+  }
+
+  @Test
+  void replaceCancelsTheUnfinishedRunAndTheTtlRemovesFinishedRuns() {
+    OverwatchDeployment d = Fixtures.deployment("replace");
+    d.getSpec().schedule = new ScheduleSpec();
+    d.getSpec().schedule.cron = "30 * * * *";
+    d.getSpec().schedule.concurrencyPolicy = ScheduleSpec.ConcurrencyPolicy.Replace;
+    d.getSpec().history.ttlSecondsAfterFinished = 2L;
+    OperatorTestSupport.readyDeployment(client, d);
+    Instant first = Times.parse(await().atMost(TIMEOUT).until(() -> deployment(client, "replace"), x -> x.getStatus().nextRun != null).getStatus().nextRun);
+    clock.advance(Duration.between(Instant.now(), first).plusSeconds(5));
+    bump("replace");
+    String firstRun = Names.scheduledRun("replace", first.getEpochSecond() / 60);
+    OperatorTestSupport.runPod(client, firstRun + "-bronze-1");
+    clock.advance(Duration.ofHours(1));
+    bump("replace");
+    String secondRun = Names.scheduledRun("replace", first.plus(Duration.ofHours(1)).getEpochSecond() / 60);
+    OverwatchRun cancelled = awaitPhase(client, firstRun, "Cancelled");
+    assertTrue(cancelled.getSpec().cancel);
+    OperatorTestSupport.awaitPod(client, secondRun + "-bronze-1"); // the replacement takes the freed slot
+    // two seconds after it finished, the cancelled run is gone (TTL), the running one stays
+    await().atMost(TIMEOUT).until(() -> OperatorTestSupport.run(client, firstRun) == null);
+    assertEquals("Running", OperatorTestSupport.run(client, secondRun).getStatus().phase);
+  }
+
+  @Test
   void metricsAndHealthAreExposed() throws Exception {
     OperatorTestSupport.readyDeployment(client, Fixtures.deployment("metered"));
     client.resource(RunLifecycleTest.fresh(Fixtures.run("metered-1", "metered", "bronze"))).create();

@@ -20,4 +20,8 @@ public class HistorySpec {
   @Max(100)
   @JsonPropertyDescription("Failed or cancelled runs kept.")
   public Integer failedRunsLimit = 3;
+
+  @Min(0)
+  @JsonPropertyDescription("Finished runs (and, through owner references, their pods, ConfigMaps and Secrets) are deleted this many seconds after completion, whatever the limits above. Absent: kept until the limits prune them.")
+  public Long ttlSecondsAfterFinished;
 }

@@ -26,6 +26,15 @@ public class OverwatchDeploymentStatus {
   @JsonPropertyDescription("Scheduled time (RFC 3339) of the last run created by the schedule.")
   public String lastScheduleTime;
 
+  @JsonPropertyDescription("Scheduled times that created no run (skipped by concurrencyPolicy or maxQueuedRuns, past startingDeadlineSeconds, or collapsed while the operator was down), counted since the deployment was created.")
+  public Long missedSchedules;
+
+  @JsonPropertyDescription("The last scheduled time that created no run (RFC 3339).")
+  public String lastMissedSchedule;
+
+  @JsonPropertyDescription("Why the last scheduled time created no run.")
+  public String lastMissedReason;
+
   @JsonPropertyDescription("Name of the run currently executing (at most one per deployment).")
   public String activeRun;
 
