@@ -39,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Predicate;
 
 /**
@@ -52,6 +53,14 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
 
   private final OperatorSettings settings;
   private final Clock clock;
+  /** When each deployment's Secrets and workload RBAC were last checked and found in place (this instance only). */
+  private final Map<ResourceID, Verified> verified = new ConcurrentHashMap<>();
+
+  private record Verified(String uid, Long generation, Instant at) {
+    boolean matches(OverwatchDeployment d) {
+      return Objects.equals(uid, d.getMetadata().getUid()) && Objects.equals(generation, d.getMetadata().getGeneration());
+    }
+  }
 
   @Inject
   public DeploymentReconciler(OperatorSettings settings, Clock clock) {
@@ -94,13 +103,19 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
     List<OverwatchRun> runs = runSource.list(ns, mine).toList();
 
     List<Problem> problems = Validation.deployment(d.getSpec(), settings.policy());
-    if (problems.isEmpty()) {
+    // Run transitions wake the deployment too (history, activeRun); a spec verified Ready within the
+    // recheck interval needs no new Secret and RBAC round trips for that.
+    ResourceID id = ResourceID.fromResource(d);
+    Verified v = verified.get(id);
+    boolean fresh = problems.isEmpty() && v != null && v.matches(d) && now.isBefore(v.at().plus(settings.recheckInterval()))
+        && Conditions.isTrue(st.conditions, "Ready");
+    if (problems.isEmpty() && !fresh) {
       problems = secretProblems(client, ns, d);
       if (!problems.isEmpty()) {
         again = Optional.of(settings.recheckInterval()); // Secrets are not watched (least privilege: get only)
       }
     }
-    if (problems.isEmpty()) {
+    if (problems.isEmpty() && !fresh) {
       problems = new ArrayList<>();
       for (HasMetadata desired : List.of(Resources.workloadServiceAccount(d), Resources.workloadRole(d), Resources.workloadRoleBinding(d))) {
         ensure(client, desired, d).ifPresent(problems::add);
@@ -108,6 +123,12 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
       if (!problems.isEmpty()) {
         again = Optional.of(settings.recheckInterval()); // someone else's object: look again after it is removed
       }
+    }
+    if (problems.isEmpty() && !fresh) {
+      verified.values().removeIf(x -> now.isAfter(x.at().plus(settings.recheckInterval()))); // deleted deployments too
+      verified.put(id, new Verified(d.getMetadata().getUid(), gen, now));
+    } else if (!problems.isEmpty()) {
+      verified.remove(id);
     }
     if (problems.isEmpty()) {
       Conditions.set(st.conditions, "Ready", "True", "Ready", "deployment valid, Secrets present, workload RBAC in place", gen, now);

@@ -4,6 +4,7 @@ import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import dev.overwatch.api.v1alpha1.OverwatchRunStatus.LayerStatus;
 import dev.overwatch.api.v1alpha1.RetrySpec;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Optional;
@@ -31,9 +32,15 @@ final class LaunchPhase {
     Pod pod = c.cachedPod(name).orElse(null);
     boolean created = false;
     if (pod == null) {
-      Pod before = c.client.pods().inNamespace(c.ns).withName(name).get();
-      pod = before != null ? before : c.createOrGet(desired);
-      created = before == null;
+      try {
+        pod = c.client.resource(desired).create();
+        created = true;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+        pod = c.client.resource(desired).get(); // created by a predecessor: adopt it (owner checked below)
+      }
     }
     if (pod != null && !c.ownedByRun(pod)) {
       layer.message = "pod " + name + " exists but belongs to another owner; waiting for it to be deleted";

@@ -113,7 +113,9 @@ final class RunContext {
 
   /** The deployment as frozen into the run's ConfigMap at the first launch (null: deleted before that). */
   OverwatchDeployment frozenDeployment() {
-    ConfigMap cm = client.configMaps().inNamespace(ns).withName(Names.runConfigMap(name())).get();
+    // Before the first launch the ConfigMap normally does not exist yet: create first, read on conflict.
+    boolean launched = st.layers.stream().anyMatch(l -> l.attempts != null && l.attempts > 0);
+    ConfigMap cm = launched ? client.configMaps().inNamespace(ns).withName(Names.runConfigMap(name())).get() : null;
     if (cm == null) {
       OverwatchDeployment d = deployment().orElse(null);
       if (d == null) {

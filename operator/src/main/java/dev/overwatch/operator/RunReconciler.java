@@ -24,6 +24,7 @@ import jakarta.inject.Inject;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
@@ -104,18 +105,39 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
 
   @Override
   public UpdateControl<OverwatchRun> reconcile(OverwatchRun run, Context<OverwatchRun> ctx) {
+    Persisted p = stepAndPersist(run, ctx);
+    List<Runnable> afterCommit = new ArrayList<>(p.afterCommit());
+    // A run that just started goes on to launch its first driver in the same reconcile: the start
+    // (runId, snapshot time) is persisted by now, and waiting for our own status event would add a
+    // queue round trip to every launch. Its events are recorded after the pod exists.
+    if (p.started() && p.written() != null) {
+      p = stepAndPersist(p.written(), ctx);
+      afterCommit.addAll(0, p.afterCommit());
+    }
+    afterCommit.forEach(Runnable::run); // events and metrics only for transitions that were persisted
+    UpdateControl<OverwatchRun> control = UpdateControl.noUpdate();
+    p.again().ifPresent(control::rescheduleAfter);
+    return control;
+  }
+
+  /** The outcome of one step: the resource as written (null: nothing written), when to look again, whether the run started. */
+  private record Persisted(OverwatchRun written, Optional<Duration> again, boolean started, List<Runnable> afterCommit) {}
+
+  private Persisted stepAndPersist(OverwatchRun run, Context<OverwatchRun> ctx) {
     if (run.getStatus() == null) {
       run.setStatus(new OverwatchRunStatus());
     }
     String before = Serialization.asJson(run.getStatus());
+    boolean wasPending = run.getStatus().phase == null || PENDING.equals(run.getStatus().phase);
     RunContext c = new RunContext(run, ctx, clock.instant(), settings, metrics);
     Optional<Duration> again = step(c);
     run.getStatus().observedGeneration = run.getMetadata().getGeneration();
+    OverwatchRun written = null;
     if (!before.equals(Serialization.asJson(run.getStatus()))) {
       try {
         // PUT with the resourceVersion we read: on an API server a reconcile that saw a stale copy fails
         // here (409) instead of overwriting newer state such as the runId...
-        OverwatchRun written = ctx.getClient().resource(run).updateStatus();
+        written = ctx.getClient().resource(run).updateStatus();
         // ...and the next reconcile sees what we wrote, not the informer's older copy.
         ctx.eventSourceRetriever().getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
       } catch (KubernetesClientException e) {
@@ -123,13 +145,10 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
           throw e;
         }
         LOG.debugf("run %s/%s changed meanwhile; reconciling again", run.getMetadata().getNamespace(), run.getMetadata().getName());
-        return UpdateControl.<OverwatchRun>noUpdate().rescheduleAfter(Duration.ofMillis(500));
+        return new Persisted(null, Optional.of(Duration.ofMillis(500)), false, List.of());
       }
     }
-    c.afterCommit.forEach(Runnable::run); // events and metrics only for transitions that were persisted
-    UpdateControl<OverwatchRun> control = UpdateControl.noUpdate();
-    again.ifPresent(control::rescheduleAfter);
-    return control;
+    return new Persisted(written, again, wasPending && RUNNING.equals(run.getStatus().phase), c.afterCommit);
   }
 
   /** Picks the phase of the run from its persisted status and lets it take one step. */
