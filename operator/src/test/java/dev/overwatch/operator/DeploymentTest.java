@@ -163,13 +163,7 @@ class DeploymentTest {
 
   @Test
   void forbidSkipsADueTimeWhileARunIsUnfinishedAndReportsIt() {
-    OverwatchDeployment d = Fixtures.deployment("forbid");
-    d.getSpec().schedule = new ScheduleSpec();
-    d.getSpec().schedule.cron = "0 * * * *";
-    OperatorTestSupport.readyDeployment(client, d);
-    Instant first = Times.parse(await().atMost(TIMEOUT).until(() -> deployment(client, "forbid"), x -> x.getStatus().nextRun != null).getStatus().nextRun);
-    clock.advance(Duration.between(Instant.now(), first).plusSeconds(5));
-    bump("forbid");
+    Instant first = firstScheduledRun(Fixtures.deployment("forbid"), "0 * * * *");
     String firstRun = Names.scheduledRun("forbid", first.getEpochSecond() / 60);
     OperatorTestSupport.runPod(client, firstRun + "-bronze-1");
 
@@ -192,14 +186,8 @@ class DeploymentTest {
   @Test
   void replaceCancelsTheUnfinishedRunAndTheTtlRemovesFinishedRuns() {
     OverwatchDeployment d = Fixtures.deployment("replace");
-    d.getSpec().schedule = new ScheduleSpec();
-    d.getSpec().schedule.cron = "30 * * * *";
-    d.getSpec().schedule.concurrencyPolicy = ScheduleSpec.ConcurrencyPolicy.Replace;
     d.getSpec().history.ttlSecondsAfterFinished = 2L;
-    OperatorTestSupport.readyDeployment(client, d);
-    Instant first = Times.parse(await().atMost(TIMEOUT).until(() -> deployment(client, "replace"), x -> x.getStatus().nextRun != null).getStatus().nextRun);
-    clock.advance(Duration.between(Instant.now(), first).plusSeconds(5));
-    bump("replace");
+    Instant first = firstScheduledRun(d, "30 * * * *", ScheduleSpec.ConcurrencyPolicy.Replace);
     String firstRun = Names.scheduledRun("replace", first.getEpochSecond() / 60);
     OperatorTestSupport.runPod(client, firstRun + "-bronze-1");
     clock.advance(Duration.ofHours(1));
@@ -228,6 +216,21 @@ class DeploymentTest {
     assertEquals(200, http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
+  }
+
+  /** Readies the deployment with the schedule, moves the clock just past its first due time and returns that time. */
+  private Instant firstScheduledRun(OverwatchDeployment d, String cron, ScheduleSpec.ConcurrencyPolicy... policy) {
+    d.getSpec().schedule = new ScheduleSpec();
+    d.getSpec().schedule.cron = cron;
+    if (policy.length > 0) {
+      d.getSpec().schedule.concurrencyPolicy = policy[0];
+    }
+    String name = d.getMetadata().getName();
+    OperatorTestSupport.readyDeployment(client, d);
+    Instant first = Times.parse(await().atMost(TIMEOUT).until(() -> deployment(client, name), x -> x.getStatus().nextRun != null).getStatus().nextRun);
+    clock.advance(Duration.between(Instant.now(), first).plusSeconds(5));
+    bump(name);
+    return first;
   }
 
   private long scheduledRuns(String deployment) {
