@@ -114,8 +114,10 @@ final class RunContext {
   /** The deployment as frozen into the run's ConfigMap at the first launch (null: deleted before that). */
   OverwatchDeployment frozenDeployment() {
     // Before the first launch the ConfigMap normally does not exist yet: create first, read on conflict.
+    String cmName = Names.runConfigMap(name());
     boolean launched = st.layers.stream().anyMatch(l -> l.attempts != null && l.attempts > 0);
-    ConfigMap cm = launched ? client.configMaps().inNamespace(ns).withName(Names.runConfigMap(name())).get() : null;
+    ConfigMap cm = ctx.getSecondaryResources(ConfigMap.class).stream().filter(x -> x.getMetadata().getName().equals(cmName)).findFirst()
+        .orElseGet(() -> launched ? client.configMaps().inNamespace(ns).withName(cmName).get() : null); // live read on cache lag
     if (cm == null) {
       OverwatchDeployment d = deployment().orElse(null);
       if (d == null) {

@@ -5,6 +5,7 @@ import dev.overwatch.api.v1alpha1.OverwatchRun;
 import dev.overwatch.api.v1alpha1.OverwatchRunStatus;
 import dev.overwatch.api.v1alpha1.OverwatchRunStatus.LayerStatus;
 import dev.overwatch.api.v1alpha1.RetrySpec;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -94,7 +95,12 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         .withPrimaryToSecondaryMapper((OverwatchRun r) -> r.getSpec() == null || r.getSpec().deploymentRef == null ? Set.of()
             : Set.of(new ResourceID(Names.activeLease(r.getSpec().deploymentRef.name), r.getMetadata().getNamespace())))
         .build(), ctx);
-    return List.of(pods, deployments, leases);
+    // The runs' frozen inputs, cached: every reconcile of a running run reads them.
+    var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, OverwatchRun.class)
+        .withLabelSelector(Names.MANAGED_BY + "=" + Names.MANAGED_BY_VALUE + "," + Names.RUN)
+        .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(OverwatchRun.class))
+        .build(), ctx);
+    return List.of(pods, deployments, leases, configMaps);
   }
 
   private static Set<ResourceID> runsOf(IndexedResourceCache<OverwatchRun> cache, String ns, String deployment) {

@@ -49,6 +49,9 @@ final class SecurityRules {
   private static final Pattern HOST_VOLUME_CONF = Pattern.compile("^spark\\.kubernetes\\.(driver|executor)\\.volumes\\.(hostPath|nfs)\\..*");
   private static final Pattern CREDENTIAL_KEY = Pattern.compile(
       "(?i).*(password|passwd|secret|token|credential|access[._-]?key|account\\.key|session\\.key|private[._-]?key|\\.sas\\.).*");
+  /** Values shaped like well-known credentials: AWS access key ids, Databricks tokens, JWTs, PEM private keys. */
+  private static final Pattern CREDENTIAL_VALUE = Pattern.compile(
+      "\\b(AKIA|ASIA)[0-9A-Z]{16}\\b|\\bdapi[0-9a-f]{32}\\b|\\beyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}\\.|-----BEGIN [A-Z ]*PRIVATE KEY-----");
   /** Settings that name a credential provider class, not a credential. */
   private static final Pattern PROVIDER_KEY = Pattern.compile("(?i).*\\.provider(\\.type|\\.class)?$");
 
@@ -76,6 +79,12 @@ final class SecurityRules {
     if (spec.spark != null && spec.spark.sparkConf != null) {
       for (String key : new TreeSet<>(spec.spark.sparkConf.keySet())) {
         sparkConf(p, key, policy);
+        String value = spec.spark.sparkConf.get(key);
+        if (value != null && CREDENTIAL_VALUE.matcher(value).find()) {
+          // The value is not repeated in the message: conditions and events are readable by many.
+          p.add(new Problem("CredentialInSparkConf", "spark.sparkConf value of " + key + " looks like a credential (access key,"
+              + " Databricks token, JWT or private key); pass it as an env variable from a Secret (spark.podTemplate env valueFrom.secretKeyRef)"));
+        }
       }
     }
     if (spec.spark != null && spec.spark.podTemplate != null && spec.spark.podTemplate.getSpec() != null) {

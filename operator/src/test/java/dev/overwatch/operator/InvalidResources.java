@@ -69,6 +69,8 @@ final class InvalidResources {
             d -> d.getSpec().spark.sparkConf.put("spark.hadoop.fs.s3a.secret.key", "AKIA-not-here")),
         new DeploymentCase("azure-key-conf", "CredentialInSparkConf", "account.key",
             d -> d.getSpec().spark.sparkConf.put("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "k")),
+        new DeploymentCase("credential-value", "CredentialInSparkConf", "value of spark.hadoop.fs.s3a.bucket.b.endpoint",
+            d -> d.getSpec().spark.sparkConf.put("spark.hadoop.fs.s3a.bucket.b.endpoint", "AKIAIOSFODNN7EXAMPLE")),
         new DeploymentCase("reserved-env", "ReservedEnv", "OVERWATCH_TOKEN_DEMO_WS", d -> d.getSpec().spark.podTemplate = template(
             new PodTemplateSpecBuilder().withNewSpec().addNewContainer().addNewEnv().withName("OVERWATCH_TOKEN_DEMO_WS").withValue("stolen")
                 .endEnv().endContainer().endSpec())));

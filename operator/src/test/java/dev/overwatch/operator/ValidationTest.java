@@ -51,6 +51,11 @@ class ValidationTest {
     http.getSpec().workspaces.get(0).url = "http://replay.local:8080";
     assertEquals(List.of(), Validation.deployment(http.getSpec(), new SecurityRules.Policy(false, true)));
 
+    OverwatchDeployment leak = Fixtures.deployment("leak");
+    leak.getSpec().spark.sparkConf.put("spark.driver.extraJavaOptions", "-Dtoken=dapi0123456789abcdef0123456789abcdef");
+    String message = Validation.message(Validation.deployment(leak.getSpec()));
+    assertTrue(message.contains("spark.driver.extraJavaOptions") && !message.contains("dapi0123"), "names the key, never the value: " + message);
+
     OverwatchDeployment ok = Fixtures.deployment("ok");
     ok.getSpec().spark.sparkConf.put("spark.hadoop.fs.s3a.aws.credentials.provider", "com.amazonaws.auth.EnvironmentVariableCredentialsProvider");
     ok.getSpec().spark.sparkConf.put("spark.hadoop.fs.azure.sas.token.provider.type", "org.example.SasProvider");
