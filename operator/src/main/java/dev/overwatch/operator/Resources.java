@@ -91,6 +91,7 @@ public final class Resources {
       conf.put("spark.driver.host", "$(OVERWATCH_POD_IP)");
       conf.put("spark.driver.bindAddress", "0.0.0.0");
       conf.put("spark.kubernetes.executor.label." + Names.RUN, Names.labelValue(l.run().getMetadata().getName()));
+      conf.putAll(ExecutorPods.sparkConf());
     }
     if (spark.sparkConf != null) {
       conf.putAll(spark.sparkConf);
@@ -236,6 +237,10 @@ public final class Resources {
     s.modules = null;
     s.conditions = null;
     r.setStatus(s);
+    Map<String, String> data = new TreeMap<>(Map.of("deployment.yaml", Serialization.asYaml(dep), "run.yaml", Serialization.asYaml(r)));
+    if (ExecutorPods.enabled(d)) {
+      data.put(ExecutorPods.TEMPLATE_KEY, Serialization.asYaml(ExecutorPods.template(d)));
+    }
     return new ConfigMapBuilder()
         .withNewMetadata()
           .withName(Names.runConfigMap(run.getMetadata().getName()))
@@ -244,7 +249,7 @@ public final class Resources {
           .withOwnerReferences(ownerOf(run))
         .endMetadata()
         .withImmutable(true)
-        .withData(new TreeMap<>(Map.of("deployment.yaml", Serialization.asYaml(dep), "run.yaml", Serialization.asYaml(r))))
+        .withData(data)
         .build();
   }
 
