@@ -124,6 +124,10 @@ final class PodmanKubelet implements AutoCloseable {
         client.pods().inNamespace(namespace).withName(name).delete();
       } else if (!containers.containsKey(name) && !finished.contains(name) && pod.getMetadata().getDeletionTimestamp() == null) {
         containers.put(name, containerName(name));
+        if (pod.getStatus() == null || pod.getStatus().getPhase() == null) {
+          // What the API server defaults a new pod to; Spark's pod watchers expect a status.
+          updateStatus(name, new PodStatusBuilder().withPhase("Pending").build());
+        }
         threads.submit(() -> runPod(pod));
       }
     }
@@ -158,6 +162,8 @@ final class PodmanKubelet implements AutoCloseable {
       }
       updateStatus(name, new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1").withHostIP("127.0.0.1")
           .withStartTime(Instant.now().toString())
+          .addNewCondition().withType("Ready").withStatus("True").endCondition()
+          .addNewCondition().withType("ContainersReady").withStatus("True").endCondition()
           .addNewContainerStatus().withName(pod.getSpec().getContainers().get(0).getName()).withReady(true)
             .withImage(pod.getSpec().getContainers().get(0).getImage())
             .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState()
