@@ -154,6 +154,7 @@ final class PodmanKubelet implements AutoCloseable {
     try {
       List<String> cmd = runCommand(pod, cname, dir);
       Files.writeString(dir.resolve("podman-run.txt"), String.join("\n", cmd));
+      Files.writeString(dir.resolve("started-at"), Instant.now().toString());
       events.add(Instant.now() + " start " + name);
       int rc = exec(cmd);
       if (rc != 0) {
@@ -171,7 +172,8 @@ final class PodmanKubelet implements AutoCloseable {
       Process wait = new ProcessBuilder(podman("wait", cname)).redirectErrorStream(true).start();
       String out = new String(wait.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
       wait.waitFor();
-      exec(podman("logs", cname), dir.resolve("container.log"));
+      // Timestamped lines: the test derives pod start to first module from them.
+      exec(podman("logs", "--timestamps", cname), dir.resolve("container.log"));
       int exit = out.matches("-?\\d+") ? Integer.parseInt(out) : 137;
       Path termination = dir.resolve("termination-log");
       String message = Files.exists(termination) ? Files.readString(termination) : "";
@@ -381,6 +383,14 @@ final class PodmanKubelet implements AutoCloseable {
   /** Names of the containers this kubelet still runs (for the "no pod left behind" check). */
   List<String> liveContainers() {
     return List.copyOf(containers.values());
+  }
+
+  /** Running containers of this kubelet's namespace, one name per line, as podman reports them. */
+  String runningContainers() throws IOException, InterruptedException {
+    Process p = new ProcessBuilder(podman("ps", "--filter", "name=^" + containerName(""), "--format", "{{.Names}}")).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
+    p.waitFor();
+    return out;
   }
 
   @Override
