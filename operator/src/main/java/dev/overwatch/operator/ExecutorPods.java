@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.VolumeBuilder;
@@ -67,18 +68,8 @@ public final class ExecutorPods {
     }
     List<Volume> volumes = new ArrayList<>(List.of(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build()));
     List<VolumeMount> mounts = new ArrayList<>(List.of(new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
-    String prefix = d.getSpec().storage.prefix;
-    if (d.getSpec().storage.volume != null) {
-      // Executors write table files too, so a PVC-backed prefix is mounted where the driver has it.
-      volumes.add(new VolumeBuilder().withName("storage").withNewPersistentVolumeClaim().withClaimName(d.getSpec().storage.volume).endPersistentVolumeClaim().build());
-      mounts.add(new VolumeMountBuilder().withName("storage").withMountPath(prefix.startsWith("file://") ? prefix.substring(7) : prefix).build());
-    }
-    if (tspec.getVolumes() != null) {
-      volumes.addAll(tspec.getVolumes());
-    }
-    if (tcontainer.getVolumeMounts() != null) {
-      mounts.addAll(tcontainer.getVolumeMounts());
-    }
+    // Executors write table files too, so a PVC-backed prefix is mounted where the driver has it.
+    PodParts.addStorageAndTemplateVolumes(d, tspec, tcontainer, volumes, mounts);
 
     Container executor = new ContainerBuilder()
         .withName(CONTAINER)
@@ -86,36 +77,21 @@ public final class ExecutorPods {
         .withEnv(env)
         .withEnvFrom(tcontainer.getEnvFrom())
         .withVolumeMounts(mounts)
-        .withNewSecurityContext()
-          .withRunAsNonRoot(true)
-          .withAllowPrivilegeEscalation(false)
-          .withReadOnlyRootFilesystem(true)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
-          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodParts.containerSecurity())
         .build();
 
+    PodSpec spec = PodParts.scheduling(new PodSpecBuilder(), tspec)
+        .withEnableServiceLinks(false)
+        .withServiceAccountName(Names.workloadServiceAccount(d.getMetadata().getName()))
+        // Executors only talk to the driver, never to the API server.
+        .withAutomountServiceAccountToken(false)
+        .withSecurityContext(PodParts.podSecurity())
+        .withVolumes(volumes)
+        .withContainers(executor)
+        .build();
     return new PodBuilder()
         .withNewMetadata().withLabels(labels).withAnnotations(tmeta.getAnnotations()).endMetadata()
-        .withNewSpec()
-          .withEnableServiceLinks(false)
-          .withServiceAccountName(Names.workloadServiceAccount(d.getMetadata().getName()))
-          .withAutomountServiceAccountToken(false)
-          .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(185L)
-            .withRunAsGroup(185L)
-            .withFsGroup(185L)
-            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-          .endSecurityContext()
-          .withNodeSelector(tspec.getNodeSelector())
-          .withTolerations(tspec.getTolerations())
-          .withAffinity(tspec.getAffinity())
-          .withImagePullSecrets(tspec.getImagePullSecrets())
-          .withPriorityClassName(tspec.getPriorityClassName())
-          .withVolumes(volumes)
-          .withContainers(executor)
-        .endSpec()
+        .withSpec(spec)
         .build();
   }
 }

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
@@ -150,17 +151,7 @@ public final class Resources {
     List<VolumeMount> mounts = new ArrayList<>(List.of(
         new VolumeMountBuilder().withName("overwatch-config").withMountPath(CONFIG_DIR).withReadOnly(true).build(),
         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
-    String prefix = d.getSpec().storage.prefix;
-    if (d.getSpec().storage.volume != null) {
-      volumes.add(new VolumeBuilder().withName("storage").withNewPersistentVolumeClaim().withClaimName(d.getSpec().storage.volume).endPersistentVolumeClaim().build());
-      mounts.add(new VolumeMountBuilder().withName("storage").withMountPath(prefix.startsWith("file://") ? prefix.substring(7) : prefix).build());
-    }
-    if (tspec.getVolumes() != null) {
-      volumes.addAll(tspec.getVolumes());
-    }
-    if (tcontainer.getVolumeMounts() != null) {
-      mounts.addAll(tcontainer.getVolumeMounts());
-    }
+    PodParts.addStorageAndTemplateVolumes(d, tspec, tcontainer, volumes, mounts);
 
     String memory = podMemory(memory(spark.driver));
     String cpu = spark.driver == null || spark.driver.cpu == null ? "1" : spark.driver.cpu;
@@ -179,15 +170,19 @@ public final class Resources {
           .addToRequests("memory", new Quantity(memory))
           .addToLimits("memory", new Quantity(memory))
         .endResources()
-        .withNewSecurityContext()
-          .withRunAsNonRoot(true)
-          .withAllowPrivilegeEscalation(false)
-          .withReadOnlyRootFilesystem(true)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
-          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodParts.containerSecurity())
         .build();
 
+    PodSpec spec = PodParts.scheduling(new PodSpecBuilder(), tspec)
+        .withRestartPolicy("Never")
+        .withEnableServiceLinks(false)
+        .withServiceAccountName(Names.workloadServiceAccount(d.getMetadata().getName()))
+        // Only a driver that schedules executors talks to the API server.
+        .withAutomountServiceAccountToken(executors > 0)
+        .withSecurityContext(PodParts.podSecurity())
+        .withVolumes(volumes)
+        .withContainers(driver)
+        .build();
     return new PodBuilder()
         .withMetadata(new ObjectMetaBuilder()
             .withName(name)
@@ -196,26 +191,7 @@ public final class Resources {
             .withAnnotations(annotations)
             .withOwnerReferences(ownerOf(run))
             .build())
-        .withNewSpec()
-          .withRestartPolicy("Never")
-          .withEnableServiceLinks(false)
-          .withServiceAccountName(Names.workloadServiceAccount(d.getMetadata().getName()))
-          // Only a driver that schedules executors talks to the API server.
-          .withAutomountServiceAccountToken(executors > 0)
-          .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(185L)
-            .withFsGroup(185L)
-            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-          .endSecurityContext()
-          .withNodeSelector(tspec.getNodeSelector())
-          .withTolerations(tspec.getTolerations())
-          .withAffinity(tspec.getAffinity())
-          .withImagePullSecrets(tspec.getImagePullSecrets())
-          .withPriorityClassName(tspec.getPriorityClassName())
-          .withVolumes(volumes)
-          .withContainers(driver)
-        .endSpec()
+        .withSpec(spec)
         .build();
   }
 
