@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
 import io.fabric8.kubernetes.api.model.PodTemplateSpec;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -98,6 +99,7 @@ public final class Resources {
       conf.put("spark.driver.host", "$(OVERWATCH_POD_IP)");
       conf.put("spark.driver.bindAddress", "0.0.0.0");
       conf.put("spark.kubernetes.executor.label." + Names.RUN, Names.labelValue(l.run().getMetadata().getName()));
+      conf.putAll(ExecutorPods.sparkConf());
     }
     if (spark.sparkConf != null) {
       conf.putAll(spark.sparkConf);
@@ -165,21 +167,11 @@ public final class Resources {
     List<VolumeMount> mounts = new ArrayList<>(List.of(
         new VolumeMountBuilder().withName("overwatch-config").withMountPath(CONFIG_DIR).withReadOnly(true).build(),
         new VolumeMountBuilder().withName("tmp").withMountPath("/tmp").build()));
-    String prefix = d.getSpec().storage.prefix;
-    if (d.getSpec().storage.volume != null) {
-      volumes.add(new VolumeBuilder().withName("storage").withNewPersistentVolumeClaim().withClaimName(d.getSpec().storage.volume).endPersistentVolumeClaim().build());
-      mounts.add(new VolumeMountBuilder().withName("storage").withMountPath(prefix.startsWith("file://") ? prefix.substring(7) : prefix).build());
-    }
+    PodParts.addStorageAndTemplateVolumes(d, tspec, tcontainer, volumes, mounts);
     if (executors > 0) {
       String secret = Names.sparkAuthSecret(runName);
       volumes.add(new VolumeBuilder().withName("spark-auth").withNewSecret().withSecretName(secret).withDefaultMode(0400).endSecret().build());
       mounts.add(new VolumeMountBuilder().withName("spark-auth").withMountPath(SPARK_AUTH_DIR).withReadOnly(true).build());
-    }
-    if (tspec.getVolumes() != null) {
-      volumes.addAll(tspec.getVolumes());
-    }
-    if (tcontainer.getVolumeMounts() != null) {
-      mounts.addAll(tcontainer.getVolumeMounts());
     }
 
     String memory = podMemory(memory(spark.driver));
@@ -199,15 +191,19 @@ public final class Resources {
           .addToRequests("memory", new Quantity(memory))
           .addToLimits("memory", new Quantity(memory))
         .endResources()
-        .withNewSecurityContext()
-          .withRunAsNonRoot(true)
-          .withAllowPrivilegeEscalation(false)
-          .withReadOnlyRootFilesystem(true)
-          .withNewCapabilities().withDrop("ALL").endCapabilities()
-          .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-        .endSecurityContext()
+        .withSecurityContext(PodParts.containerSecurity())
         .build();
 
+    PodSpec spec = PodParts.scheduling(new PodSpecBuilder(), tspec)
+        .withRestartPolicy("Never")
+        .withEnableServiceLinks(false)
+        .withServiceAccountName(Names.workloadServiceAccount(d.getMetadata().getName()))
+        // Only a driver that schedules executors talks to the API server.
+        .withAutomountServiceAccountToken(executors > 0)
+        .withSecurityContext(PodParts.podSecurity())
+        .withVolumes(volumes)
+        .withContainers(driver)
+        .build();
     return new PodBuilder()
         .withMetadata(new ObjectMetaBuilder()
             .withName(name)
@@ -216,26 +212,7 @@ public final class Resources {
             .withAnnotations(annotations)
             .withOwnerReferences(ownerOf(run))
             .build())
-        .withNewSpec()
-          .withRestartPolicy("Never")
-          .withEnableServiceLinks(false)
-          .withServiceAccountName(Names.workloadServiceAccount(d.getMetadata().getName()))
-          // Only a driver that schedules executors talks to the API server.
-          .withAutomountServiceAccountToken(executors > 0)
-          .withNewSecurityContext()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(185L)
-            .withFsGroup(185L)
-            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-          .endSecurityContext()
-          .withNodeSelector(tspec.getNodeSelector())
-          .withTolerations(tspec.getTolerations())
-          .withAffinity(tspec.getAffinity())
-          .withImagePullSecrets(tspec.getImagePullSecrets())
-          .withPriorityClassName(tspec.getPriorityClassName())
-          .withVolumes(volumes)
-          .withContainers(driver)
-        .endSpec()
+        .withSpec(spec)
         .build();
   }
 
@@ -277,6 +254,10 @@ public final class Resources {
     s.modules = null;
     s.conditions = null;
     r.setStatus(s);
+    Map<String, String> data = new TreeMap<>(Map.of("deployment.yaml", Serialization.asYaml(dep), "run.yaml", Serialization.asYaml(r)));
+    if (ExecutorPods.enabled(d)) {
+      data.put(ExecutorPods.TEMPLATE_KEY, Serialization.asYaml(ExecutorPods.template(d)));
+    }
     return new ConfigMapBuilder()
         .withNewMetadata()
           .withName(Names.runConfigMap(run.getMetadata().getName()))
@@ -285,7 +266,7 @@ public final class Resources {
           .withOwnerReferences(ownerOf(run))
         .endMetadata()
         .withImmutable(true)
-        .withData(new TreeMap<>(Map.of("deployment.yaml", Serialization.asYaml(dep), "run.yaml", Serialization.asYaml(r))))
+        .withData(data)
         .build();
   }
 

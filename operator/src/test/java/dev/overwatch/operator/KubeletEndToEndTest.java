@@ -40,6 +40,7 @@ import org.junit.jupiter.api.Test;
  * command line on this machine (spark-submit becomes spark-jobs/bin/overwatch, /etc/overwatch a
  * folder with the ConfigMap's files, /dev/termination-log a file), then writes the pod's terminal
  * phase and termination message back. The quickstart deployment must end in real Delta tables.
+ * <p>The fallback for machines without podman (see {@link ContainerEndToEndTest}).
  * <p>Needs the spark-jobs build ({@code mvn -pl spark-jobs package}); skips itself otherwise.
  * {@code -Dow.e2e.root=DIR} points it at another checkout holding that build.
  */
@@ -61,6 +62,8 @@ class KubeletEndToEndTest {
 
   @Test
   void quickstartRunBecomesDeltaTables() throws Exception {
+    // The host-process fallback: with podman, ContainerEndToEndTest runs the pods as real containers.
+    Assumptions.assumeFalse(PodmanKubelet.podmanAvailable(), "podman is installed: ContainerEndToEndTest runs the pods as containers");
     Path launcher = ROOT.resolve("spark-jobs/bin/overwatch");
     Path jar = ROOT.resolve("spark-jobs/target/overwatch-spark-jobs.jar");
     Path lib = ROOT.resolve("spark-jobs/target/lib");
