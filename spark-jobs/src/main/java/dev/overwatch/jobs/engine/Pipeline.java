@@ -63,7 +63,7 @@ public final class Pipeline {
     List<WorkspaceSpec> active = spec.workspaces.stream().filter(w -> !Boolean.FALSE.equals(w.active)).toList();
     PipelineReport report = new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
     report.ensureTable();
-    if (layer == Layer.GOLD) {
+    if (layer == Layer.GOLD && active.stream().anyMatch(w -> PriceRefresh.needed(WorkspaceConfig.of(spec, w).scopes()))) {
       // Created once here: workspaces refresh their own partitions in parallel, a parallel CREATE would race.
       PriceRefresh.ensureTables(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
     }
@@ -104,7 +104,7 @@ public final class Pipeline {
     try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, registry, tempRoot)) {
       Map<Integer, ModuleState> states = new HashMap<>(run.report().loadStates(workspace.organizationId()));
       ModuleExecutor executor = new ModuleExecutor(run);
-      if (layer == Layer.GOLD) {
+      if (layer == Layer.GOLD && PriceRefresh.needed(workspace.scopes())) {
         // Prices are refreshed before any gold module reads them (costs.md 2, gold.md 1.9).
         ModuleResult prices = refreshPrices(settings, workspace, store);
         results.add(prices);

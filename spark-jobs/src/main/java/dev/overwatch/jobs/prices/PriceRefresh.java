@@ -5,6 +5,7 @@ import static org.apache.spark.sql.functions.lit;
 
 import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
 import dev.overwatch.api.v1alpha1.PricesSpec;
+import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.config.StoragePaths;
 import dev.overwatch.jobs.engine.TableStore;
 import dev.overwatch.jobs.engine.TargetTable;
@@ -79,6 +80,14 @@ public final class PriceRefresh {
 
   /** What one refresh did for one workspace. */
   public record Outcome(long rowsOpened, long rowsClosed, List<PriceCsv.Rejected> rejected) {}
+
+  /** Scopes whose gold modules price something; a workspace with none of them (e.g. sparkEvents only) needs no prices. */
+  public static final Set<Scope> PRICED_SCOPES = Set.of(Scope.POOLS, Scope.CLUSTERS, Scope.CLUSTER_EVENTS, Scope.JOBS,
+      Scope.DBSQL, Scope.WAREHOUSE_EVENTS, Scope.NOTEBOOK_COMMANDS);
+
+  public static boolean needed(Set<Scope> workspaceScopes) {
+    return workspaceScopes.stream().anyMatch(PRICED_SCOPES::contains);
+  }
 
   /** Creates and registers both tables if missing; call once per layer before workspaces run in parallel. */
   public static void ensureTables(TableStore store) {
