@@ -142,11 +142,13 @@ public final class Pipeline {
           settings.snapshot(), settings.runId()).run();
       if (!outcome.rejected().isEmpty()) {
         List<Row> bad = outcome.rejected().stream().map(r -> RowFactory.create(workspace.organizationId(), r.source(),
-            "line " + r.line(), r.reason(), r.record(), 0, "PriceTables")).toList();
+            "line " + r.line(), r.reason(),
+            r.record().substring(0, Math.min(r.record().length(), Quarantine.MAX_RECORD_CHARS)), 0, "PriceTables"))
+            .toList();
         StructType schema = Quarantine.SCHEMA.add("moduleID", DataTypes.IntegerType).add("moduleName", DataTypes.StringType);
         store.write(Quarantine.TABLE, store.spark().createDataFrame(bad, schema),
             new TableStore.WriteRequest(workspace.organizationId(), workspace.name(), settings.runId(),
-                settings.snapshot(), new TimeWindow(now, now, false), ZoneId.of(settings.deployment().getSpec().timeZone), 0));
+                settings.snapshot(), new TimeWindow(now, now, false), ZoneId.of(settings.deployment().getSpec().timeZone), 0).forWriter("0"));
       }
       long changed = outcome.rowsOpened() + outcome.rowsClosed();
       String message = outcome.rowsOpened() + " row(s) opened, " + outcome.rowsClosed() + " closed"

@@ -1,5 +1,6 @@
 package dev.overwatch.jobs.prices;
 
+import com.univocity.parsers.common.TextParsingException;
 import com.univocity.parsers.csv.CsvParser;
 import com.univocity.parsers.csv.CsvParserSettings;
 import java.io.IOException;
@@ -69,6 +70,16 @@ public final class PriceCsv {
    * (they keep the base row's values); a new node type needs vCPUs, Memory_GB, Hourly_DBUs and a price.
    */
   public static Parsed parse(String content, String source, Map<String, InstancePrice> base) {
+    try {
+      return parseChecked(content, source, base);
+    } catch (TextParsingException e) {
+      // A value longer than the limit or broken quoting: the file as a whole is unusable.
+      throw new IllegalArgumentException("price file " + source + " is not readable CSV near line "
+          + e.getLineIndex() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
+    }
+  }
+
+  private static Parsed parseChecked(String content, String source, Map<String, InstancePrice> base) {
     CsvParserSettings settings = new CsvParserSettings();
     settings.setHeaderExtractionEnabled(false);
     settings.setLineSeparatorDetectionEnabled(true);

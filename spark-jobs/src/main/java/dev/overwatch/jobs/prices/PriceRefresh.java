@@ -244,6 +244,12 @@ public final class PriceRefresh {
     }
     StructType withFlag = schema.add(CLOSE, DataTypes.BooleanType, false);
     Dataset<Row> source = store.spark().createDataFrame(rows, withFlag);
+    if (rows.stream().noneMatch(r -> r.getBoolean(r.size() - 1))) {
+      // Only new rows (seeding, new node types): a blind append is cheaper than a MERGE and never conflicts.
+      source.drop(CLOSE).write().format("delta").mode("append").save(store.path(table));
+      LOG.info("{}: {} price row(s) added for workspace {}", table.name(), rows.size(), workspace.name());
+      return;
+    }
     Column condition = col("t." + TargetTable.ORG).equalTo(lit(workspace.organizationId()))
         .and(col("s." + CLOSE))
         .and(col("t." + keyColumn).equalTo(col("s." + keyColumn)))
