@@ -14,12 +14,14 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.InstancePoolGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
@@ -47,13 +49,15 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
-        // silver: sparkEvents
+        // silver: pools, then sparkEvents
+        new PoolsSpecSilver(),
         new SparkExecutorsSilver(),
         new SparkExecutionsSilver(),
         new SparkJobsSilver(),
         new SparkStagesSilver(),
         new SparkTasksSilver(),
-        // gold (gold.md 1.9): sparkEvents
+        // gold (gold.md 1.9): pools, then sparkEvents
+        new InstancePoolGold(),
         new SparkExecutorGold(),
         new SparkExecutionGold(),
         new SparkStreamGold(),

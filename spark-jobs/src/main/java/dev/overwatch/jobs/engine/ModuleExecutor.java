@@ -123,7 +123,8 @@ final class ModuleExecutor {
         .withColumn("record", substring(col("record"), 1, Quarantine.MAX_RECORD_CHARS))
         .withColumn("moduleID", lit(spec.id()))
         .withColumn("moduleName", lit(spec.name()));
-    return run.store().write(Quarantine.TABLE, bad, run.writeRequest(window, attempt)).rows();
+    return run.store().write(Quarantine.TABLE, bad, run.writeRequest(window, attempt).forWriter(String.valueOf(spec.id())))
+        .rows();
   }
 
   /** A previous process died inside this module: remove what it wrote and close its report (exactly-once). */

@@ -109,7 +109,20 @@ public final class TableStore {
 
   /** Facts the writer needs besides the rows. */
   public record WriteRequest(String organizationId, String workspaceName, String runId, Instant snapshot,
-      TimeWindow window, ZoneId zone, long txnVersion) {}
+      TimeWindow window, ZoneId zone, long txnVersion, String writer) {
+    public WriteRequest(String organizationId, String workspaceName, String runId, Instant snapshot, TimeWindow window,
+        ZoneId zone, long txnVersion) {
+      this(organizationId, workspaceName, runId, snapshot, window, zone, txnVersion, "");
+    }
+
+    /**
+     * The same request for one of several writers of a shared table (the quarantine): each needs its own
+     * idempotent-append id, or the first writer's commit in a run makes Delta skip the others' rows.
+     */
+    public WriteRequest forWriter(String name) {
+      return new WriteRequest(organizationId, workspaceName, runId, snapshot, window, zone, txnVersion, name);
+    }
+  }
 
   /** What a write did. */
   public record WriteResult(long rows, Map<String, String> metrics) {
@@ -159,7 +172,8 @@ public final class TableStore {
   }
 
   private WriteResult append(TargetTable table, Dataset<Row> df, WriteRequest request) {
-    String appId = "overwatch:" + request.organizationId() + ":" + table.folderName() + ":" + request.runId();
+    String appId = "overwatch:" + request.organizationId() + ":" + table.folderName() + ":" + request.runId()
+        + (request.writer().isEmpty() ? "" : ":" + request.writer());
     var writer = df.write().format("delta").mode("append")
         .option("mergeSchema", "true")
         .option("txnAppId", appId)

@@ -58,6 +58,7 @@ class DeploymentsTest {
           maxDaysToLoad: 0
           timeZone: Mars/Olympus
           catalog: {type: jdbc}
+          prices: {instanceDetailsCsv: no/such/prices.csv}
           workspaces:
             - name: Demo
               organizationId: "42"
@@ -68,10 +69,11 @@ class DeploymentsTest {
     String all = String.join("\n", e.problems());
     for (String expected : new String[] {"spec.storage.prefix", "spec.etlDatabase", "spec.scopes[1]",
         "spec.primordialDate", "spec.maxDaysToLoad", "spec.timeZone", "spec.catalog.jdbc.url",
-        "spec.workspaces[0].name", "spec.workspaces[1].organizationId", "spec.workspaces[1].excludedScopes[0]"}) {
+        "spec.workspaces[0].name", "spec.workspaces[1].organizationId", "spec.workspaces[1].excludedScopes[0]",
+        "spec.prices.instanceDetailsCsv: no such file 'no/such/prices.csv'"}) {
       assertTrue(all.contains(expected), "missing " + expected + " in\n" + all);
     }
-    assertEquals(10, e.problems().size(), all);
+    assertEquals(11, e.problems().size(), all);
   }
 
   @Test
