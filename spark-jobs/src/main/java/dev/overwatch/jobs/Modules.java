@@ -14,12 +14,16 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.ClusterGold;
+import dev.overwatch.jobs.gold.ClusterStateFactGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.ClusterSpecSilver;
+import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
@@ -47,18 +51,22 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
-        // silver: sparkEvents
+        // silver: clusters, clusterEvents, sparkEvents
+        new ClusterSpecSilver(),
+        new ClusterStateDetailSilver(),
         new SparkExecutorsSilver(),
         new SparkExecutionsSilver(),
         new SparkJobsSilver(),
         new SparkStagesSilver(),
         new SparkTasksSilver(),
-        // gold (gold.md 1.9): sparkEvents
+        // gold (gold.md 1.9): dimensions (clusters, sparkEvents), then facts (clusterEvents)
+        new ClusterGold(),
         new SparkExecutorGold(),
         new SparkExecutionGold(),
         new SparkStreamGold(),
         new SparkJobGold(),
         new SparkStageGold(),
-        new SparkTaskGold()));
+        new SparkTaskGold(),
+        new ClusterStateFactGold()));
   }
 }
