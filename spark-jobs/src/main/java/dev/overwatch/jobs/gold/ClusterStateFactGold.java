@@ -69,7 +69,7 @@ public final class ClusterStateFactGold extends GoldModule {
       "total_cost", "driverSpecs", "workerSpecs");
   private static final List<String> PARTITION = List.of("organization_id", "cluster_id");
   private static final List<String> DEFINITION = List.of("cluster_name", "custom_tags", "driver_node_type_id",
-      "node_type_id", "spark_version", "cluster_type", "runtime_engine", "sku", "dbu_rate");
+      "node_type_id", "spark_version", "cluster_type", "runtime_engine", "sku");
   private static final List<String> INSTANCE_REQUIRED = List.of("organization_id", "API_Name", "vCPUs", "Memory_GB",
       "Compute_Contract_Price", "Hourly_DBUs", "isActive", "activeFrom", "activeUntil");
   private static final List<String> DBU_REQUIRED = List.of("organization_id", "sku", "contract_price", "isActive",
@@ -120,9 +120,9 @@ public final class ClusterStateFactGold extends GoldModule {
     Dataset<Row> s = states.drop("Pipeline_SnapTS", "Overwatch_RunID", "workspace_name", TargetTable.NOISE);
     // Steps 2-4: the definition in force at the state start (one row of look-ahead), spec first, then snapshot.
     if (specs != null) {
-      Dataset<Row> defs = priced(specs.select(col("organization_id"), col("cluster_id"), col("timestamp"),
+      Dataset<Row> defs = withSku(specs.select(col("organization_id"), col("cluster_id"), col("timestamp"),
           col("cluster_name"), col("custom_tags"), col("driver_node_type_id"), col("node_type_id"),
-          col("spark_version"), col("cluster_type"), col("runtime_engine")), dbuRates);
+          col("spark_version"), col("cluster_type"), col("runtime_engine")));
       s = TemporalLookups.lookupWhen(s, col("unixTimeMS_state_start"), defs, col("timestamp"), PARTITION,
           DEFINITION, 1);
     }
@@ -133,18 +133,23 @@ public final class ClusterStateFactGold extends GoldModule {
           col("driver_node_type_id"), col("node_type_id"),
           coalesce(col("effective_spark_version"), col("spark_version")).as("spark_version"),
           lit(null).cast("string").as("cluster_type"), col("runtime_engine"));
-      s = TemporalLookups.lookupWhen(s, col("unixTimeMS_state_start"), priced(snap, dbuRates), col("timestamp"),
+      s = TemporalLookups.lookupWhen(s, col("unixTimeMS_state_start"), withSku(snap), col("timestamp"),
           PARTITION, DEFINITION, 1);
     }
     for (String c : DEFINITION) {
       if (!Arrays.asList(s.columns()).contains(c)) {
-        s = s.withColumn(c, lit(null).cast(c.equals("dbu_rate") ? "double" : "string"));
+        s = s.withColumn(c, lit(null).cast("string"));
       }
     }
     List<Column> order = List.of(col("state_start_date"), col("unixTimeMS_state_start"));
     // Step 6 for the definition attributes first, so that node prices are joined on the filled node types.
     s = TemporalLookups.fillMeta(s, PARTITION, order, List.of("cluster_name", "custom_tags", "driver_node_type_id",
-        "runtime_engine", "node_type_id", "spark_version", "sku", "dbu_rate"));
+        "runtime_engine", "node_type_id", "spark_version", "sku"));
+    // The DBU contract price in force at the state start (decisions: not at the definition time), filled among
+    // states of the same sku when the state precedes the first price row.
+    s = TemporalLookups.lookupWhen(s, col("unixTimeMS_state_start"), dbuRates, col("__price_from"),
+        List.of("organization_id", "sku"), List.of("dbu_rate"), 0);
+    s = TemporalLookups.fillMeta(s, List.of("organization_id", "cluster_id", "sku"), order, List.of("dbu_rate"));
     // Step 5: node prices valid at the state start, [activeFrom, activeUntil).
     s = withSpecs(s, instances, "driver_node_type_id", "driverSpecs");
     s = withSpecs(s, instances, "node_type_id", "workerSpecs");
@@ -156,12 +161,9 @@ public final class ClusterStateFactGold extends GoldModule {
     return ClusterCosts.apply(s).select(ClusterCosts.outputColumns(COLUMNS));
   }
 
-  /** sku (deriveSKU) and the DBU contract price in force at the definition time (costs.md 3.1). */
-  static Dataset<Row> priced(Dataset<Row> defs, Dataset<Row> dbuRates) {
-    Dataset<Row> withSku = defs.withColumn("sku", ClusterCosts.sku(col("cluster_name"), col("spark_version"),
-        col("cluster_type")));
-    return TemporalLookups.lookupWhen(withSku, col("timestamp"), dbuRates, col("__price_from"),
-        List.of("organization_id", "sku"), List.of("dbu_rate"), 0);
+  /** The sku of each definition row (deriveSKU, costs.md 3.1). */
+  static Dataset<Row> withSku(Dataset<Row> defs) {
+    return defs.withColumn("sku", ClusterCosts.sku(col("cluster_name"), col("spark_version"), col("cluster_type")));
   }
 
   /** Left join of the instanceDetails row of the node type valid at the state start, packed as a struct. */
@@ -184,7 +186,7 @@ public final class ClusterStateFactGold extends GoldModule {
     return when(col("total_cost").isNotNull(), lit(null).cast("string"))
         .when(col("sku").isNull(), lit("no cluster definition found (cluster_spec_silver, clusters snapshot)"))
         .when(col("dbu_rate").isNull(), concat(lit("no dbuCostDetails price for sku "), col("sku"),
-            lit(" at the definition time")))
+            lit(" at the state start")))
         .when(col("driver_node_type_id").isNull(), lit("driver node type unknown"))
         .when(col("driverSpecs").isNull(), concat(lit("driver node type "), col("driver_node_type_id"),
             lit(" not in instanceDetails at the state start")))
