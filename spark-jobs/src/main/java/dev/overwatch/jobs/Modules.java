@@ -16,6 +16,7 @@ import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
 import dev.overwatch.jobs.gold.ClusterGold;
 import dev.overwatch.jobs.gold.ClusterStateFactGold;
+import dev.overwatch.jobs.gold.InstancePoolGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
@@ -24,6 +25,7 @@ import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
+import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
@@ -51,7 +53,8 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
-        // silver: clusters, clusterEvents, sparkEvents
+        // silver: pools, clusters, clusterEvents, sparkEvents
+        new PoolsSpecSilver(),
         new ClusterSpecSilver(),
         new ClusterStateDetailSilver(),
         new SparkExecutorsSilver(),
@@ -59,7 +62,8 @@ public final class Modules {
         new SparkJobsSilver(),
         new SparkStagesSilver(),
         new SparkTasksSilver(),
-        // gold (gold.md 1.9): dimensions (clusters, sparkEvents), then facts (clusterEvents)
+        // gold (gold.md 1.9): dimensions (pools, clusters, sparkEvents), then facts (clusterEvents)
+        new InstancePoolGold(),
         new ClusterGold(),
         new SparkExecutorGold(),
         new SparkExecutionGold(),

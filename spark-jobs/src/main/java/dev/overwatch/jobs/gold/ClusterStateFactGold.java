@@ -24,6 +24,7 @@ import dev.overwatch.jobs.engine.ModuleSpec;
 import dev.overwatch.jobs.engine.NoNewDataException;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.WriteMode;
+import dev.overwatch.jobs.prices.PriceTables;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.TemporalLookups;
@@ -32,7 +33,6 @@ import java.util.List;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.SparkSession;
 
 /**
  * 3005 Gold_ClusterStateFact -> clusterStateFact_gold (gold.md 3.2, costs.md 3), view clusterstatefact
@@ -42,8 +42,6 @@ import org.apache.spark.sql.SparkSession;
  * start (instanceDetails), and the DBU, core-hour and cost columns.
  */
 public final class ClusterStateFactGold extends GoldModule {
-  public static final String INSTANCE_DETAILS = "instanceDetails";
-  public static final String DBU_COST_DETAILS = "dbuCostDetails";
   public static final TargetTable TARGET = TargetTable.merge("clusterStateFact_gold", WriteMode.MERGE,
       List.of("cluster_id", "state", "unixTimeMS_state_start"), List.of("state_start_date", "unixTimeMS_state_start"),
       List.of(TargetTable.ORG, "state_start_date", TargetTable.NOISE), 31);
@@ -70,10 +68,6 @@ public final class ClusterStateFactGold extends GoldModule {
   private static final List<String> PARTITION = List.of("organization_id", "cluster_id");
   private static final List<String> DEFINITION = List.of("cluster_name", "custom_tags", "driver_node_type_id",
       "node_type_id", "spark_version", "cluster_type", "runtime_engine", "sku");
-  private static final List<String> INSTANCE_REQUIRED = List.of("organization_id", "API_Name", "vCPUs", "Memory_GB",
-      "Compute_Contract_Price", "Hourly_DBUs", "isActive", "activeFrom", "activeUntil");
-  private static final List<String> DBU_REQUIRED = List.of("organization_id", "sku", "contract_price", "isActive",
-      "activeFrom", "activeUntil");
 
   public ClusterStateFactGold() {
     super(SPEC, VIEW);
@@ -84,29 +78,15 @@ public final class ClusterStateFactGold extends GoldModule {
     if (!ctx.tableExists(ClusterStateDetailSilver.TARGET)) {
       throw new NoNewDataException("cluster_state_detail_silver does not exist yet", true);
     }
-    String etl = ctx.deployment().etlDatabase;
-    Dataset<Row> instances = priceTable(ctx.spark(), etl, INSTANCE_DETAILS, INSTANCE_REQUIRED, ctx.organizationId());
-    Dataset<Row> dbuPrices = priceTable(ctx.spark(), etl, DBU_COST_DETAILS, DBU_REQUIRED, ctx.organizationId());
+    // A price table that is not a valid Type-2 history fails the module with the offending keys (costs.md 2.4).
+    PriceTables.requireValid(ctx);
+    Dataset<Row> instances = PriceTables.instanceDetails(ctx);
+    Dataset<Row> dbuPrices = PriceTables.dbuCostDetails(ctx);
     Dataset<Row> states = ctx.readIncremental(ClusterStateDetailSilver.TARGET, 31);
     Dataset<Row> specs = ctx.tableExists(ClusterSpecSilver.TARGET) ? ctx.readAll(ClusterSpecSilver.TARGET) : null;
     Dataset<Row> snapshots = ctx.tableExists(ClustersSnapshotBronze.TARGET)
         ? ctx.readAll(ClustersSnapshotBronze.TARGET) : null;
     return facts(states, specs, snapshots, instances, dbuPrices);
-  }
-
-  /** A price table of the ETL database for one workspace; a missing table or column fails with its name. */
-  static Dataset<Row> priceTable(SparkSession spark, String etl, String table, List<String> required, String org) {
-    if (!spark.catalog().tableExists(etl, table)) {
-      throw new IllegalStateException("price table " + etl + "." + table + " does not exist: it is seeded at the "
-          + "start of the run from the bundled price files and spec.prices (costs.md 2), or written by the user");
-    }
-    Dataset<Row> df = spark.table("`" + etl + "`.`" + table + "`");
-    List<String> have = Arrays.stream(df.columns()).map(c -> c.toLowerCase(java.util.Locale.ROOT)).toList();
-    List<String> missing = required.stream().filter(c -> !have.contains(c.toLowerCase(java.util.Locale.ROOT))).toList();
-    if (!missing.isEmpty()) {
-      throw new IllegalStateException("price table " + etl + "." + table + " lacks column(s) " + missing);
-    }
-    return df.where(col("organization_id").equalTo(org));
   }
 
   /**

@@ -31,10 +31,11 @@ public final class TemporalLookups {
    * frame at or before it (right rows sort before left rows on the same millisecond, so a definition written
    * at the state's millisecond is visible), else the first non-null value among the next {@code maxLookAhead}
    * rows of the combined stream. Columns are filled independently. A column present on both sides keeps the
-   * left value when it is not null. Rows are counted, not time (gold.md 1.7a, costs.md 7.9).
+   * left value when it is not null. Rows are counted, not time (gold.md 1.7a, costs.md 7.9);
+   * {@code Window.unboundedFollowing()} looks ahead without a bound.
    */
   public static Dataset<Row> lookupWhen(Dataset<Row> left, Column leftTime, Dataset<Row> right, Column rightTime,
-      List<String> partitionBy, List<String> columns, int maxLookAhead) {
+      List<String> partitionBy, List<String> columns, long maxLookAhead) {
     Set<String> leftCols = Set.of(left.columns());
     Dataset<Row> l = left.withColumn(TIME, leftTime.cast("long")).withColumn(SIDE, lit(1));
     Column[] rightSelect = new Column[partitionBy.size() + columns.size() + 2];

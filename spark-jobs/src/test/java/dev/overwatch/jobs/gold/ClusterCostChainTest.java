@@ -20,6 +20,7 @@ import dev.overwatch.jobs.engine.TableStore;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.TimeWindow;
 import dev.overwatch.jobs.engine.WorkspaceConfig;
+import dev.overwatch.jobs.prices.PriceTables;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import java.io.IOException;
@@ -236,25 +237,27 @@ class ClusterCostChainTest {
 
   // ------------------------------------------------------------------ fixtures
 
+  /** Price rows written straight into the tables, as a user would (the pc.8 row is re-priced on D1). */
   private void writePrices() {
-    spark.sql("CREATE TABLE `" + etl + "`.`instanceDetails` (organization_id STRING, workspace_name STRING, "
-        + "API_Name STRING, vCPUs INT, Memory_GB DOUBLE, Compute_Contract_Price DOUBLE, Hourly_DBUs DOUBLE, "
-        + "isActive BOOLEAN, activeFrom DATE, activeUntil DATE) USING DELTA LOCATION '" + base.resolve("prices/instance")
-        + "'");
-    spark.sql("INSERT INTO `" + etl + "`.`instanceDetails` VALUES "
-        + "('" + ORG + "', 'cost', ' DRV.4 ', 4, 16.0, 0.30, 1.0, true, DATE'2026-10-01', NULL), "
-        + "('" + ORG + "', 'cost', 'wrk.8', 8, 32.0, 0.60, 2.0, true, DATE'2026-10-01', NULL), "
-        + "('" + ORG + "', 'cost', 'pc.8', 8, 32.0, 0.60, 2.0, false, DATE'2026-10-01', DATE'2026-11-03'), "
-        + "('" + ORG + "', 'cost', 'pc.8', 8, 32.0, 0.90, 2.0, true, DATE'2026-11-03', NULL), "
-        + "('other-org', 'x', 'zz.unknown', 8, 32.0, 9.99, 9.0, true, DATE'2026-10-01', NULL)");
-    spark.sql("CREATE TABLE `" + etl + "`.`dbuCostDetails` (organization_id STRING, workspace_name STRING, sku STRING, "
-        + "contract_price DOUBLE, isActive BOOLEAN, activeFrom DATE, activeUntil DATE) USING DELTA LOCATION '"
-        + base.resolve("prices/dbu") + "'");
-    spark.sql("INSERT INTO `" + etl + "`.`dbuCostDetails` VALUES "
-        + "('" + ORG + "', 'cost', 'interactive', 0.55, true, DATE'2026-10-01', NULL), "
-        + "('" + ORG + "', 'cost', 'automated', 0.15, true, DATE'2026-10-01', NULL), "
-        + "('" + ORG + "', 'cost', 'sqlCompute', 0.22, true, DATE'2026-10-01', NULL), "
-        + "('" + ORG + "', 'cost', 'jobsLight', 0.10, true, DATE'2026-10-01', NULL)");
+    Dataset<Row> instances = spark.sql("SELECT organization_id, API_Name, vCPUs, Memory_GB, Compute_Contract_Price, "
+        + "Hourly_DBUs, isActive, activeFrom, activeUntil FROM VALUES "
+        + "('" + ORG + "', ' DRV.4 ', 4, 16.0D, 0.30D, 1.0D, true, DATE'2026-10-01', CAST(NULL AS DATE)), "
+        + "('" + ORG + "', 'wrk.8', 8, 32.0D, 0.60D, 2.0D, true, DATE'2026-10-01', NULL), "
+        + "('" + ORG + "', 'pc.8', 8, 32.0D, 0.60D, 2.0D, false, DATE'2026-10-01', DATE'2026-11-03'), "
+        + "('" + ORG + "', 'pc.8', 8, 32.0D, 0.90D, 2.0D, true, DATE'2026-11-03', NULL), "
+        + "('other-org', 'zz.unknown', 8, 32.0D, 9.99D, 9.0D, true, DATE'2026-10-01', NULL) "
+        + "AS t(organization_id, API_Name, vCPUs, Memory_GB, Compute_Contract_Price, Hourly_DBUs, isActive, "
+        + "activeFrom, activeUntil)");
+    Dataset<Row> dbu = spark.sql("SELECT * FROM VALUES "
+        + "('" + ORG + "', 'interactive', 0.55D, true, DATE'2026-10-01', CAST(NULL AS DATE)), "
+        + "('" + ORG + "', 'automated', 0.15D, true, DATE'2026-10-01', NULL), "
+        + "('" + ORG + "', 'sqlCompute', 0.22D, true, DATE'2026-10-01', NULL), "
+        + "('" + ORG + "', 'jobsLight', 0.10D, true, DATE'2026-10-01', NULL) "
+        + "AS t(organization_id, sku, contract_price, isActive, activeFrom, activeUntil)");
+    TableStore.WriteRequest request = new TableStore.WriteRequest(ORG, "cost", "prices", Instant.ofEpochMilli(D0),
+        RUN1, ZoneId.of("UTC"), 0);
+    store.write(PriceTables.INSTANCE_DETAILS, instances, request);
+    store.write(PriceTables.DBU_COST_DETAILS, dbu, request);
   }
 
   /** Cluster definitions: create events at 08:00 on D0 (audit requestParams are strings, nested ones JSON). */
