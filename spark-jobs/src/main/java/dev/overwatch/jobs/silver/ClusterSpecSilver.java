@@ -7,6 +7,7 @@ import static org.apache.spark.sql.functions.first;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.get_json_object;
 import static org.apache.spark.sql.functions.last;
+import static org.apache.spark.sql.functions.least;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.split;
@@ -71,7 +72,10 @@ public final class ClusterSpecSilver implements Module {
     if (ctx.window().firstRun() && snapshot != null) {
       Dataset<Row> known = defs == null ? null : defs.select(KEY.stream().map(c -> col(c)).toArray(Column[]::new));
       Dataset<Row> imputes = known == null ? snapshot : snapshot.join(known, seq(KEY), "left_anti");
-      imputes = imputes.withColumn("actionName", lit("snapImpute")).withColumn("serviceName", lit("clusters"));
+      // At the snapshot time, but inside the window: the run's snapshot is the window's exclusive end, and a
+      // row at untilTS would be outside gold 3001's window of this run.
+      imputes = imputes.withColumn("actionName", lit("snapImpute")).withColumn("serviceName", lit("clusters"))
+          .withColumn("timestamp", least(col("timestamp"), lit(ctx.window().untilTS() - 1)));
       defs = defs == null ? imputes : defs.unionByName(imputes, true);
     }
     if (defs == null || defs.isEmpty()) {

@@ -53,6 +53,9 @@ public final class ClusterStateDetailSilver implements Module {
       "TERMINATING_IMPUTED");
   static final List<String> RESET_AFTER = List.of("TERMINATING", "RESTARTING", "EDITED", "TERMINATING_IMPUTED");
   static final String PERMANENT_DELETE = "PERMENANT_DELETE";
+  /** jobrun_silver of the jobs chain (module 2011), read only here: job runs end the job clusters they ran on. */
+  public static final TargetTable JOB_RUNS = TargetTable.merge("jobrun_silver", WriteMode.MERGE,
+      List.of("runId", "startEpochMS"), List.of("startEpochMS"), List.of(TargetTable.ORG), 33);
   private static final int ROWS = 1000;
 
   @Override
@@ -70,7 +73,32 @@ public final class ClusterStateDetailSilver implements Module {
       throw new NoNewDataException("no cluster events in the window or the 30 days before", true);
     }
     Dataset<Row> deletes = permanentDeletes(ctx);
-    return states(events, deletes, ctx.window().untilTS());
+    return states(imputeJobClusterEnds(ctx, events), deletes, ctx.window().untilTS());
+  }
+
+  /**
+   * costs.md 1.1: an automated (job) cluster whose latest event is not TERMINATING although a job run on it
+   * has ended gets a TERMINATING_IMPUTED event at the latest run end (decisions: not at its latest event's
+   * time), or 1 ms after that event when the run ended before it.
+   */
+  static Dataset<Row> imputeJobClusterEnds(ModuleContext ctx, Dataset<Row> events) {
+    if (!ctx.tableExists(JOB_RUNS) || !ctx.tableExists(ClusterSpecSilver.TARGET)) {
+      return events;
+    }
+    Dataset<Row> automated = ctx.readAll(ClusterSpecSilver.TARGET).where(col("cluster_name").like("job-%-run-%"))
+        .select("organization_id", "cluster_id").distinct();
+    Dataset<Row> runEnds = ctx.readIncremental(JOB_RUNS, 30)
+        .where(col("TaskExecutionRunTime.endEpochMS").isNotNull())
+        .groupBy(col("organization_id"), col("clusterId").as("cluster_id"))
+        .agg(max(col("TaskExecutionRunTime.endEpochMS")).as("__runEnd"))
+        .join(automated, ClusterSpecSilver.seq(List.of("organization_id", "cluster_id")));
+    Dataset<Row> latest = events.withColumn("__rn", row_number().over(Window.partitionBy("organization_id", "cluster_id")
+        .orderBy(col("timestamp").desc()))).where(col("__rn").equalTo(1)).drop("__rn")
+        .where(col("type").notEqual("TERMINATING"));
+    Dataset<Row> imputed = latest.join(runEnds, ClusterSpecSilver.seq(List.of("organization_id", "cluster_id")))
+        .withColumn("timestamp", greatest(col("__runEnd"), col("timestamp").plus(1)))
+        .withColumn("type", lit("TERMINATING_IMPUTED")).drop("__runEnd");
+    return events.unionByName(imputed);
   }
 
   /** Per cluster, the time of its permanent deletion within the audit window + 1 lag day. */

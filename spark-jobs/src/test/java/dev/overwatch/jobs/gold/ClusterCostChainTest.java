@@ -104,7 +104,7 @@ class ClusterCostChainTest {
     // First run: a snapshot cluster without a create event gets a snapImpute definition.
     assertEquals("snapImpute|old-timer|drv.4|wrk.8|bob@example.com", fields(specs.get("c-old"), "actionName",
         "cluster_name", "driver_node_type_id", "node_type_id", "createdBy"));
-    assertEquals(11, specs.size(), specs.keySet().toString());
+    assertEquals(12, specs.size(), specs.keySet().toString());
 
     assertTrue(run(new ClusterGold(), RUN1, "r1").rows() > 0);
     Dataset<Row> gold = store.readAll(ClusterGold.TARGET, ORG);
@@ -184,10 +184,17 @@ class ClusterCostChainTest {
   void laterRunClosesOpenStatesInPlaceAndRerunsChangeNothing() {
     long before = store.readAll(ClusterStateFactGold.TARGET, ORG).count();
     writeEvents(List.of(event("c-resize", D1 + 3 * HOUR, "TERMINATING", null, null, null)));
+    long runEnd = D0 + 13 * HOUR + 10 * MIN;
+    store.appendRaw(ClusterStateDetailSilver.JOB_RUNS, spark.sql("SELECT '" + ORG + "' AS organization_id, 7L AS runId, "
+        + (D0 + 12 * HOUR) + "L AS startEpochMS, 'c-jobend' AS clusterId, named_struct('startEpochMS', "
+        + (D0 + 12 * HOUR + 11 * MIN) + "L, 'endEpochMS', " + runEnd + "L) AS TaskExecutionRunTime"));
     run(new ClusterStateDetailSilver(), RUN2, "r2");
     run(new ClusterStateFactGold(), RUN2, "r2");
     Dataset<Row> facts = store.readAll(ClusterStateFactGold.TARGET, ORG).cache();
-    assertEquals(before + 1, facts.count(), "one new state (the TERMINATING), the open one closed in place");
+    assertEquals(before + 2, facts.count(), "two new states (TERMINATING, TERMINATING_IMPUTED), open ones closed in place");
+    // costs.md 1.1: the job cluster ends at its run's end (TERMINATING_IMPUTED, not running, not charged).
+    assertEquals(runEnd - 1, state(facts, "c-jobend", "RUNNING").<Long>getAs("unixTimeMS_state_end"));
+    assertFigures(state(facts, "c-jobend", "TERMINATING_IMPUTED"), Map.of("total_cost", 0.0, "core_hours", 0.0));
     assertEquals(0, facts.groupBy("cluster_id", "state", "unixTimeMS_state_start").count().where("count > 1").count());
 
     // Resize while running, across midnight and runs: DBUs and compute = nodes x rate x hours of each interval.
@@ -283,6 +290,8 @@ class ClusterCostChainTest {
         null));
     lines.add(create(t + 9, "c-edited", "edited", "drv.4", "wrk.8", 1, "15.4.x-scala2.12", "STANDARD", null, null,
         null));
+    lines.add(create(t + 10, "c-jobend", "job-9-run-9", "drv.4", "wrk.8", 1, "15.4.x-scala2.12", "STANDARD", null,
+        null, null));
     lines.add(audit(t + HOUR, "edit", "{\"cluster_id\":\"c-edited\",\"cluster_name\":\"edited\",\"num_workers\":\"3\","
         + "\"node_type_id\":\"wrk.8\",\"driver_node_type_id\":\"drv.4\",\"spark_version\":\"15.4.x-scala2.12\"}",
         "{\"statusCode\":200}", "carl@example.com"));
@@ -370,6 +379,9 @@ class ClusterCostChainTest {
     e.add(event("c-resize", D0 + 22 * HOUR, "RUNNING", 2L, 2L, null));
     e.add(event("c-resize", D0 + 23 * HOUR, "RESIZING", 2L, 4L, null));
     e.add(event("c-resize", D0 + 23 * HOUR + 10 * MIN, "UPSIZE_COMPLETED", 4L, 4L, null));
+    // A job cluster whose terminating event never arrives (closed by its job run's end in run 2).
+    e.add(event("c-jobend", D0 + 12 * HOUR, "CREATING", null, null, 1));
+    e.add(event("c-jobend", D0 + 12 * HOUR + 10 * MIN, "RUNNING", 1L, 1L, null));
     // Price change on D1: a state starting on D0 keeps the old price, one starting on D1 takes the new one.
     e.add(event("c-price", D0 + 22 * HOUR + 50 * MIN, "CREATING", null, null, 1));
     e.add(event("c-price", D0 + 23 * HOUR, "RUNNING", 1L, 1L, null));
