@@ -14,6 +14,8 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.ClusterGold;
+import dev.overwatch.jobs.gold.ClusterStateFactGold;
 import dev.overwatch.jobs.gold.InstancePoolGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
@@ -21,6 +23,8 @@ import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.ClusterSpecSilver;
+import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
@@ -49,20 +53,24 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
-        // silver: pools, then sparkEvents
+        // silver: pools, clusters, clusterEvents, sparkEvents
         new PoolsSpecSilver(),
+        new ClusterSpecSilver(),
+        new ClusterStateDetailSilver(),
         new SparkExecutorsSilver(),
         new SparkExecutionsSilver(),
         new SparkJobsSilver(),
         new SparkStagesSilver(),
         new SparkTasksSilver(),
-        // gold (gold.md 1.9): pools, then sparkEvents
+        // gold (gold.md 1.9): dimensions (pools, clusters, sparkEvents), then facts (clusterEvents)
         new InstancePoolGold(),
+        new ClusterGold(),
         new SparkExecutorGold(),
         new SparkExecutionGold(),
         new SparkStreamGold(),
         new SparkJobGold(),
         new SparkStageGold(),
-        new SparkTaskGold()));
+        new SparkTaskGold(),
+        new ClusterStateFactGold()));
   }
 }
