@@ -14,12 +14,17 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.JobGold;
+import dev.overwatch.jobs.gold.JobRunCostPotentialFactGold;
+import dev.overwatch.jobs.gold.JobRunGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.JobRunSilver;
+import dev.overwatch.jobs.silver.JobStatusSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
@@ -53,12 +58,18 @@ public final class Modules {
         new SparkJobsSilver(),
         new SparkStagesSilver(),
         new SparkTasksSilver(),
-        // gold (gold.md 1.9): sparkEvents
+        // silver: jobs
+        new JobStatusSilver(),
+        new JobRunSilver(),
+        // gold (gold.md 1.9): dimensions (jobs, sparkEvents), then facts (jobs)
+        new JobGold(),
+        new JobRunGold(),
         new SparkExecutorGold(),
         new SparkExecutionGold(),
         new SparkStreamGold(),
         new SparkJobGold(),
         new SparkStageGold(),
-        new SparkTaskGold()));
+        new SparkTaskGold(),
+        new JobRunCostPotentialFactGold()));
   }
 }
