@@ -77,6 +77,8 @@ final class RunClusterStates {
         // A run charged for a whole start-up state shares it from the state's start (exact shares).
         .withColumn("shareStart", when(col("isInit").and(wholeState), start).otherwise(col("rsStart")));
 
+    // Used three times (shares, concurrency, slices): computed once, with a short plan downstream.
+    pairs = pairs.localCheckpoint(true);
     Dataset<Row> rbs = pairs.join(concurrency(pairs), scala(List.of("organization_id", "run_id", "cluster_id",
         "unixTimeMS_state_start", "stateEnd")), "left")
         .join(exactShares(pairs), scala(List.of("organization_id", "run_id", "cluster_id", "unixTimeMS_state_start",
@@ -92,17 +94,24 @@ final class RunClusterStates {
         .withColumn("f" + EXACT, when(stateMs.gt(0), least(exactMs.divide(stateMs), lit(1.0d))))
         .withColumn("run_state_utilization" + EXACT, when(col("runtime_in_cluster_state").gt(0),
             least(exactMs.divide(col("runtime_in_cluster_state")), lit(1.0d))).otherwise(lit(1.0d)));
+    // One projection for both share versions (a withColumn per column re-analyses the whole plan each time).
+    List<Column> out = new java.util.ArrayList<>(List.of(col("*")));
     for (String suffix : List.of("", EXACT)) {
       Column f = col("f" + suffix);
       for (String c : SCALED) {
-        rbs = rbs.withColumn(c + suffix, col("state_" + c).multiply(f));
+        out.add(col("state_" + c).multiply(f).as(c + suffix));
       }
-      rbs = rbs.withColumn("total_driver_cost" + suffix, col("driver_compute_cost" + suffix).plus(col("driver_dbu_cost" + suffix)))
-          .withColumn("total_worker_cost" + suffix, col("worker_compute_cost" + suffix).plus(col("worker_dbu_cost" + suffix)))
-          .withColumn("total_compute_cost" + suffix, col("driver_compute_cost" + suffix).plus(col("worker_compute_cost" + suffix)))
-          .withColumn("total_dbu_cost" + suffix, col("driver_dbu_cost" + suffix).plus(col("worker_dbu_cost" + suffix)))
-          .withColumn("total_cost" + suffix, col("total_driver_cost" + suffix).plus(col("total_worker_cost" + suffix)));
+      Column driverCompute = col("state_driver_compute_cost").multiply(f);
+      Column driverDbu = col("state_driver_dbu_cost").multiply(f);
+      Column workerCompute = col("state_worker_compute_cost").multiply(f);
+      Column workerDbu = col("state_worker_dbu_cost").multiply(f);
+      out.add(driverCompute.plus(driverDbu).as("total_driver_cost" + suffix));
+      out.add(workerCompute.plus(workerDbu).as("total_worker_cost" + suffix));
+      out.add(driverCompute.plus(workerCompute).as("total_compute_cost" + suffix));
+      out.add(driverDbu.plus(workerDbu).as("total_dbu_cost" + suffix));
+      out.add(driverCompute.plus(driverDbu).plus(workerCompute.plus(workerDbu)).as("total_cost" + suffix));
     }
+    rbs = rbs.select(out.toArray(Column[]::new));
     return rbs;
   }
 

@@ -61,10 +61,21 @@ public final class JobRunSilver implements Module {
     if (base.isEmpty()) {
       throw new NoNewDataException("no job run events in the window or its 30-day look-back", true);
     }
+    Dataset<Row> status = ctx.tableExists(JobStatusSilver.TARGET) ? ctx.readAll(JobStatusSilver.TARGET) : null;
+    Dataset<Row> clusters = ctx.tableExists(ClustersSnapshotBronze.TARGET)
+        ? ctx.readAll(ClustersSnapshotBronze.TARGET) : null;
+    return runs(base, status, JobsAudit.snapshot(ctx), clusters);
+  }
+
+  /**
+   * jobrun_silver rows from the jobs audit base (flattened, see {@link JobsAudit#base}); job_status_silver, the
+   * jobs snapshot (as {@link JobsAudit#snapshot}) and the clusters snapshot may be null.
+   */
+  static Dataset<Row> runs(Dataset<Row> base, Dataset<Row> status, Dataset<Row> jobsSnapshot, Dataset<Row> clusters) {
     Dataset<Row> runs = assemble(base);
-    runs = jobMetadata(ctx, runs);
+    runs = jobMetadata(runs, status, jobsSnapshot);
     runs = taskDetail(runs);
-    runs = clusterNames(ctx, runs);
+    runs = clusterNames(runs, clusters);
     return project(runs);
   }
 
@@ -154,12 +165,12 @@ public final class JobRunSilver implements Module {
   }
 
   /** Job metadata in force at the run start (step 4): job_status_silver, then the jobs snapshot's name. */
-  static Dataset<Row> jobMetadata(ModuleContext ctx, Dataset<Row> runs) {
+  static Dataset<Row> jobMetadata(Dataset<Row> runs, Dataset<Row> statusSilver, Dataset<Row> snapshot) {
     runs = runs.withColumn("jobId", coalesce(col("runStartJobId"), col("completedJobId"), col("submissionJobId")))
         .withColumn("startEpochMS", col("startTime"))
         .withColumn("lookupTime", coalesce(col("startTime"), col("submissionTime"), col("cancellationTime")));
-    if (ctx.tableExists(JobStatusSilver.TARGET)) {
-      Dataset<Row> status = ctx.readAll(JobStatusSilver.TARGET).select(col("organization_id"), col("jobId"),
+    if (statusSilver != null) {
+      Dataset<Row> status = statusSilver.select(col("organization_id"), col("jobId"),
           col("timestamp"), col("jobName").as("status_jobName"), to_json(col("tags")).as("tags"), col("schedule"),
           col("max_concurrent_runs"), col("run_as_user_name"), col("timeout_seconds").as("job_timeout_seconds"),
           col("created_by"), col("last_edited_by"), col("tasks"), col("job_clusters"),
@@ -173,7 +184,6 @@ public final class JobRunSilver implements Module {
       runs = runs.withColumn("max_concurrent_runs", lit(null).cast("long"))
           .withColumn("job_timeout_seconds", lit(null).cast("long"));
     }
-    Dataset<Row> snapshot = JobsAudit.snapshot(ctx);
     if (snapshot != null) {
       runs = JobsAudit.asOf(runs, snapshot.select("organization_id", "jobId", "snapTS", "snap_job_name"), "lookupTime");
     } else {
@@ -215,9 +225,9 @@ public final class JobRunSilver implements Module {
   }
 
   /** cluster_name: the clusters snapshot as of the run start, else the job cluster key, else the task key. */
-  static Dataset<Row> clusterNames(ModuleContext ctx, Dataset<Row> runs) {
-    if (ctx.tableExists(ClustersSnapshotBronze.TARGET)) {
-      Dataset<Row> names = ctx.readAll(ClustersSnapshotBronze.TARGET).select(col("organization_id"),
+  static Dataset<Row> clusterNames(Dataset<Row> runs, Dataset<Row> clusters) {
+    if (clusters != null) {
+      Dataset<Row> names = clusters.select(col("organization_id"),
           col("cluster_id").as("clusterId"), unix_millis(col(TableStore.SNAP_TS)).as("clusterSnapTS"),
           col("cluster_name").as("snap_cluster_name"));
       runs = JobsAudit.asOf(runs, names, List.of("organization_id", "clusterId"), "lookupTime", "clusterSnapTS");

@@ -31,13 +31,28 @@ public final class JobsAudit {
     if (!ctx.tableExists(AuditLogBronze.TARGET)) {
       throw new NoNewDataException("audit_log_bronze does not exist yet", true);
     }
-    Dataset<Row> audit = ctx.readIncremental(AuditLogBronze.TARGET, lagDays)
+    return flatten(ctx.readIncremental(AuditLogBronze.TARGET, lagDays), actions);
+  }
+
+  /** {@link #base} over given audit_log_bronze rows. */
+  public static Dataset<Row> flatten(Dataset<Row> auditBronze, List<String> actions) {
+    Dataset<Row> audit = auditBronze
         .where(col("serviceName").equalTo("jobs").and(col("actionName").isin(actions.toArray()))
             .and(col("response.statusCode").equalTo(200)))
-        .select(col("*"), col("requestParams.*"))
+        .select(flattened(auditBronze))
         .withColumn("eventRunId", col("requestParams.runId"));
     return SparkUiEvents.firstPerKey(audit, List.of("organization_id", "timestamp", "actionName", "requestId",
         "eventRunId"), col("timestamp"), col("hashKey")).drop("eventRunId", "requestParams");
+  }
+
+  /** Every column, with requestParams' fields lifted to the top (those that clash with a top-level column skipped). */
+  private static Column[] flattened(Dataset<Row> audit) {
+    java.util.Set<String> top = java.util.Set.of(audit.columns());
+    org.apache.spark.sql.types.StructType params =
+        (org.apache.spark.sql.types.StructType) audit.schema().apply("requestParams").dataType();
+    return java.util.stream.Stream.concat(List.of(audit.columns()).stream().map(c -> col(c)),
+        java.util.Arrays.stream(params.fieldNames()).filter(f -> !top.contains(f))
+            .map(f -> col("requestParams.`" + f + "`").as(f))).toArray(Column[]::new);
   }
 
   /**
