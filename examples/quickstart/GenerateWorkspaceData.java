@@ -72,7 +72,8 @@ public class GenerateWorkspaceData {
 
   static class Cluster {
     String id, name, creator, source = "UI", sparkVersion = "15.4.x-scala2.12", nodeType = "i3.xlarge",
-        driverNodeType = "i3.xlarge", logDest, poolId, policyId, singleUser, securityMode = "USER_ISOLATION";
+        driverNodeType = "i3.xlarge", logDest, poolId, policyId, singleUser, securityMode = "USER_ISOLATION",
+        runtimeEngine = "STANDARD";
     Integer numWorkers; int[] autoscale; int autoterm = 120;
     Map<String, Object> customTags = new LinkedHashMap<>(), sparkConf = new LinkedHashMap<>();
     Long jobId, runId;
@@ -102,7 +103,7 @@ public class GenerateWorkspaceData {
       if (policyId != null) s.put("policy_id", policyId);
       if (singleUser != null) s.put("single_user_name", singleUser);
       s.put("data_security_mode", securityMode);
-      s.put("runtime_engine", "STANDARD");
+      s.put("runtime_engine", runtimeEngine);
       s.put("enable_elastic_disk", poolId == null);
       s.put("enable_local_disk_encryption", false);
       s.put("cluster_source", source);
@@ -518,6 +519,8 @@ public class GenerateWorkspaceData {
     c4.id = "1015-090344-fz0p2l7x"; c4.name = "finance-reporting"; c4.creator = CAROL.email(); c4.numWorkers = 1;
     c4.nodeType = "m5.xlarge"; c4.driverNodeType = "m5.xlarge"; c4.autoterm = 30; c4.policyId = POLICY;
     c4.singleUser = CAROL.email(); c4.securityMode = "SINGLE_USER"; c4.logDest = "dbfs:/cluster-logs";
+    // A Photon cluster: its DBUs carry the interactive Photon uplift (x2.0) in clusterstatefact.
+    c4.sparkVersion = "15.4.x-photon-scala2.12"; c4.runtimeEngine = "PHOTON";
     c4.customTags.put("team", "finance"); c4.customTags.put("cost-center", "cc-2210");
     CLUSTERS.put(c4.id, c4);
     c4.createdTime = ts("2026-10-15T09:03:44");

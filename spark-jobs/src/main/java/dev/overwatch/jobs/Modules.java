@@ -14,6 +14,9 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.ClusterGold;
+import dev.overwatch.jobs.gold.ClusterStateFactGold;
+import dev.overwatch.jobs.gold.InstancePoolGold;
 import dev.overwatch.jobs.gold.JobGold;
 import dev.overwatch.jobs.gold.JobRunCostPotentialFactGold;
 import dev.overwatch.jobs.gold.JobRunGold;
@@ -23,8 +26,11 @@ import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.ClusterSpecSilver;
+import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.JobRunSilver;
 import dev.overwatch.jobs.silver.JobStatusSilver;
+import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
@@ -52,7 +58,10 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
-        // silver: sparkEvents
+        // silver: pools, clusters, clusterEvents, sparkEvents
+        new PoolsSpecSilver(),
+        new ClusterSpecSilver(),
+        new ClusterStateDetailSilver(),
         new SparkExecutorsSilver(),
         new SparkExecutionsSilver(),
         new SparkJobsSilver(),
@@ -61,7 +70,9 @@ public final class Modules {
         // silver: jobs
         new JobStatusSilver(),
         new JobRunSilver(),
-        // gold (gold.md 1.9): dimensions (jobs, sparkEvents), then facts (jobs)
+        // gold (gold.md 1.9): dimensions (pools, clusters, jobs, sparkEvents), then facts (clusterEvents, jobs)
+        new InstancePoolGold(),
+        new ClusterGold(),
         new JobGold(),
         new JobRunGold(),
         new SparkExecutorGold(),
@@ -70,6 +81,7 @@ public final class Modules {
         new SparkJobGold(),
         new SparkStageGold(),
         new SparkTaskGold(),
+        new ClusterStateFactGold(),
         new JobRunCostPotentialFactGold()));
   }
 }

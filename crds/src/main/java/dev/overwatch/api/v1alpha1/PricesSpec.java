@@ -22,4 +22,9 @@ public class PricesSpec {
   @Default("0.10")
   @JsonPropertyDescription("Jobs light compute.")
   public Double jobsLight = 0.10;
+
+  @JsonPropertyDescription("Node price file (CSV with header API_Name and any of instance, vCPUs, Memory_GB, GPUs, "
+      + "Compute_Contract_Price, On_Demand_Cost_Hourly, Hourly_DBUs) that overrides or extends the bundled "
+      + "instanceDetails rows; a local path or an s3a://, abfss://, gs:// or file:// URI. See docs/prices.md.")
+  public String instanceDetailsCsv;
 }

@@ -76,6 +76,7 @@ public final class DeploymentValidator {
       nonNegative(spec.prices.automated, "spec.prices.automated", problems);
       nonNegative(spec.prices.sqlCompute, "spec.prices.sqlCompute", problems);
       nonNegative(spec.prices.jobsLight, "spec.prices.jobsLight", problems);
+      validatePriceFile(spec.prices.instanceDetailsCsv, problems);
     }
     if (spec.spark != null && spec.spark.executors != null && spec.spark.executors < 0) {
       problems.add("spec.spark.executors: must be >= 0");
@@ -161,6 +162,21 @@ public final class DeploymentValidator {
   private static void identifier(String value, String path, List<String> problems) {
     if (value == null || !IDENTIFIER.matcher(value).matches()) {
       problems.add(path + ": must be a plain SQL identifier ([A-Za-z_][A-Za-z0-9_]*), got '" + value + "'");
+    }
+  }
+
+  /** spec.prices.instanceDetailsCsv: optional; a known storage scheme, and an existing file when local. */
+  private static void validatePriceFile(String location, List<String> problems) {
+    if (location == null) {
+      return;
+    }
+    String field = "spec.prices.instanceDetailsCsv";
+    if (location.isBlank()) {
+      problems.add(field + ": must not be empty (leave it out to use the bundled prices only)");
+    } else if (!StoragePaths.isKnownScheme(location)) {
+      problems.add(field + ": unsupported location '" + location + "' (a local path or s3a://, abfss://, gs://, file://)");
+    } else if (StoragePaths.isLocal(location) && !java.nio.file.Files.isRegularFile(StoragePaths.localPath(location))) {
+      problems.add(field + ": no such file '" + location + "'");
     }
   }
 

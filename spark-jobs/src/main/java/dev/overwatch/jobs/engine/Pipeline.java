@@ -3,6 +3,7 @@ package dev.overwatch.jobs.engine;
 import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
 import dev.overwatch.api.v1alpha1.WorkspaceSpec;
 import dev.overwatch.jobs.config.StoragePaths;
+import dev.overwatch.jobs.prices.PriceRefresh;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -13,7 +14,11 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -58,6 +63,10 @@ public final class Pipeline {
     List<WorkspaceSpec> active = spec.workspaces.stream().filter(w -> !Boolean.FALSE.equals(w.active)).toList();
     PipelineReport report = new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
     report.ensureTable();
+    if (layer == Layer.GOLD && active.stream().anyMatch(w -> PriceRefresh.needed(WorkspaceConfig.of(spec, w).scopes()))) {
+      // Created once here: workspaces refresh their own partitions in parallel, a parallel CREATE would race.
+      PriceRefresh.ensureTables(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
+    }
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(WORKSPACE_PARALLELISM, active.size())));
     try {
       List<Future<List<ModuleResult>>> futures = new ArrayList<>();
@@ -95,6 +104,12 @@ public final class Pipeline {
     try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, registry, tempRoot)) {
       Map<Integer, ModuleState> states = new HashMap<>(run.report().loadStates(workspace.organizationId()));
       ModuleExecutor executor = new ModuleExecutor(run);
+      if (layer == Layer.GOLD && PriceRefresh.needed(workspace.scopes())) {
+        // Prices are refreshed before any gold module reads them (costs.md 2, gold.md 1.9).
+        ModuleResult prices = refreshPrices(settings, workspace, store);
+        results.add(prices);
+        progress.accept(prices);
+      }
       for (Module module : registry.forLayer(layer)) {
         ModuleSpec ms = module.spec();
         if (!workspace.hasScope(ms.scope()) || !settings.selects(ms.id()) || !module.appliesTo(workspace, spec)) {
@@ -112,6 +127,38 @@ public final class Pipeline {
           ModuleResult.Outcome.FAILED, 0, 0, 0, 0, String.valueOf(e.getMessage())));
     }
     return results;
+  }
+
+  /**
+   * Seeds / re-prices the price tables of one workspace. Rejected rows of the user's price file go
+   * to the quarantine; a failure is reported (the run exits non-zero) and the cost modules then
+   * validate and use the tables as they were.
+   */
+  private ModuleResult refreshPrices(RunSettings settings, WorkspaceConfig workspace, TableStore store) {
+    String name = "PriceTables (instanceDetails, dbuCostDetails)";
+    long now = settings.snapshot().toEpochMilli();
+    try {
+      PriceRefresh.Outcome outcome = new PriceRefresh(store, workspace, settings.deployment().getSpec(),
+          settings.snapshot(), settings.runId()).run();
+      if (!outcome.rejected().isEmpty()) {
+        List<Row> bad = outcome.rejected().stream().map(r -> RowFactory.create(workspace.organizationId(), r.source(),
+            "line " + r.line(), r.reason(), r.record(), 0, "PriceTables")).toList();
+        StructType schema = Quarantine.SCHEMA.add("moduleID", DataTypes.IntegerType).add("moduleName", DataTypes.StringType);
+        store.write(Quarantine.TABLE, store.spark().createDataFrame(bad, schema),
+            new TableStore.WriteRequest(workspace.organizationId(), workspace.name(), settings.runId(),
+                settings.snapshot(), new TimeWindow(now, now, false), ZoneId.of(settings.deployment().getSpec().timeZone), 0));
+      }
+      long changed = outcome.rowsOpened() + outcome.rowsClosed();
+      String message = outcome.rowsOpened() + " row(s) opened, " + outcome.rowsClosed() + " closed"
+          + (outcome.rejected().isEmpty() ? "" : ", " + outcome.rejected().size() + " price-file row(s) quarantined");
+      return new ModuleResult(workspace.name(), workspace.organizationId(), 0, name, Layer.GOLD,
+          changed == 0 ? ModuleResult.Outcome.EMPTY : ModuleResult.Outcome.SUCCESS, now, now, changed,
+          outcome.rejected().size(), message);
+    } catch (RuntimeException e) {
+      LOG.error("Refreshing the price tables failed for workspace {}", workspace.name(), e);
+      return new ModuleResult(workspace.name(), workspace.organizationId(), 0, name, Layer.GOLD,
+          ModuleResult.Outcome.FAILED, now, now, 0, 0, String.valueOf(e.getMessage()));
+    }
   }
 
   private static String stateStatus(ModuleResult result) {

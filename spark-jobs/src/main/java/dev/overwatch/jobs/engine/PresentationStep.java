@@ -1,6 +1,7 @@
 package dev.overwatch.jobs.engine;
 
 import dev.overwatch.jobs.engine.ModuleResult.Outcome;
+import dev.overwatch.jobs.prices.PriceTables;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
@@ -33,40 +34,50 @@ final class PresentationStep {
       if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
         continue;
       }
-      ConsumerView view = module.view().get();
-      ModuleResult result;
-      if (!store.exists(view.source())) {
-        result = result(module, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
-      } else {
-        try {
-          store.register(view.source());
-          // A view may only reference gold columns that a committed write created (presentation.md 7.3).
-          java.util.Set<String> present = new java.util.HashSet<>();
-          for (String f : spark.read().format("delta").load(store.path(view.source())).schema().fieldNames()) {
-            present.add(f.toLowerCase(java.util.Locale.ROOT));
-          }
-          List<String> missing = view.goldColumns().stream()
-              .filter(c -> !present.contains(c.toLowerCase(java.util.Locale.ROOT))).toList();
-          if (!missing.isEmpty()) {
-            throw new IllegalStateException("view " + view.name() + " references gold columns missing from "
-                + view.source().name() + ": " + missing + "; the previous view is kept");
-          }
-          spark.sql("CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "` AS SELECT "
-              + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()));
-          result = result(module, view, Outcome.SUCCESS, "");
-        } catch (RuntimeException e) {
-          LOG.error("Publishing view {} failed", view.name(), e);
-          result = result(module, view, Outcome.FAILED, String.valueOf(e.getMessage()));
-        }
-      }
+      ModuleResult result = publish(module.spec().id(), module.view().get(), store);
       results.add(result);
       progress.accept(result);
+    }
+    // Reference views (presentation.md 2 rows 20-21): in the consumer database only when it is another
+    // database, else a view would shadow the table of the same name.
+    if (!databases.consumer().equalsIgnoreCase(databases.etl())) {
+      for (ConsumerView view : PriceTables.views()) {
+        ModuleResult result = publish(0, view, store);
+        results.add(result);
+        progress.accept(result);
+      }
     }
     return results;
   }
 
-  private static ModuleResult result(Module module, ConsumerView view, Outcome outcome, String message) {
-    return new ModuleResult("*", "*", module.spec().id(), "view " + view.name(), Layer.PRESENTATION, outcome, 0, 0,
+  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store) {
+    if (!store.exists(view.source())) {
+      return result(moduleId, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
+    }
+    try {
+      store.register(view.source());
+      // A view may only reference gold columns that a committed write created (presentation.md 7.3).
+      java.util.Set<String> present = new java.util.HashSet<>();
+      for (String f : spark.read().format("delta").load(store.path(view.source())).schema().fieldNames()) {
+        present.add(f.toLowerCase(java.util.Locale.ROOT));
+      }
+      List<String> missing = view.goldColumns().stream()
+          .filter(c -> !present.contains(c.toLowerCase(java.util.Locale.ROOT))).toList();
+      if (!missing.isEmpty()) {
+        throw new IllegalStateException("view " + view.name() + " references gold columns missing from "
+            + view.source().name() + ": " + missing + "; the previous view is kept");
+      }
+      spark.sql("CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "` AS SELECT "
+          + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()));
+      return result(moduleId, view, Outcome.SUCCESS, "");
+    } catch (RuntimeException e) {
+      LOG.error("Publishing view {} failed", view.name(), e);
+      return result(moduleId, view, Outcome.FAILED, String.valueOf(e.getMessage()));
+    }
+  }
+
+  private static ModuleResult result(int moduleId, ConsumerView view, Outcome outcome, String message) {
+    return new ModuleResult("*", "*", moduleId, "view " + view.name(), Layer.PRESENTATION, outcome, 0, 0,
         0, 0, message);
   }
 }
