@@ -96,8 +96,11 @@ public final class JobRunCostPotentialFactGold extends GoldModule {
       Dataset<Row> again = ctx.readIncremental(TARGET, RUN_LAG_DAYS)
           .where(col("openRun").or(coalesce(col("costPending"), lit(false))))
           .select("organization_id", "run_id", "startEpochMS").distinct();
-      runs = runs.unionByName(jr.join(again, RunClusterStates.scala(List.of("organization_id", "run_id",
-          "startEpochMS")), "left_semi")).distinct();
+      // A flag join, not union + distinct: jobRun_gold has map columns, which set operations refuse.
+      runs = jr.join(again.withColumn("__again", lit(true)), RunClusterStates.scala(List.of("organization_id",
+              "run_id", "startEpochMS")), "left")
+          .where(col("startEpochMS").geq(ctx.window().fromTS()).or(coalesce(col("__again"), lit(false))))
+          .drop("__again");
     }
     runs = runs.cache();
     if (runs.isEmpty()) {

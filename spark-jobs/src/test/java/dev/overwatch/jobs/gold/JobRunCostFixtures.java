@@ -40,6 +40,9 @@ final class JobRunCostFixtures {
     return spark.createDataFrame(Arrays.asList(rows), RUN)
         .withColumn("task_runtime", RuntimeStruct.of(col("startEpochMS"), col("endEpochMS")))
         .withColumn("task_execution_runtime", RuntimeStruct.of(col("startEpochMS"), col("endEpochMS")))
+        // jobRun_gold has map columns (set operations on them fail)
+        .withColumn("tags", org.apache.spark.sql.functions.map(org.apache.spark.sql.functions.lit("team"),
+            org.apache.spark.sql.functions.lit("data")))
         .drop("endEpochMS");
   }
 
