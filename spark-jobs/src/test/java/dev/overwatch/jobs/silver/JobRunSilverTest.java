@@ -27,20 +27,20 @@ class JobRunSilverTest {
   @Test
   void tasksRepairsCancelsAndMissingLaunches() {
     // job 10, run 1000: task a on an all-purpose cluster, task b on a job cluster fails and is repaired (repair 77)
-    audit(1_000, "runNow", "\"job_id\":\"10\"", "{\"run_id\":1000}");
+    audit(1_000, "runNow", "\"job_id\":10", "{\"run_id\":1000}");
     task(2_000, "runStart", 10, 1001, 1000, "a", "existing", "c-1", null, null);
     task(3_000, "runStart", 10, 1002, 1000, "b", "job_cluster", "jc-1", null, null);
     task(60_000, "runSucceeded", 10, 1001, 1000, "a", "existing", null, null, "Succeeded");
     task(70_000, "runFailed", 10, 1002, 1000, "b", "job_cluster", null, null, "Failed");
-    audit(80_000, "repairRun", "\"run_id\":\"1000\",\"rerun_tasks\":\"[\\\"b\\\"]\"", "{\"repair_id\":77}");
+    audit(80_000, "repairRun", "\"run_id\":1000,\"rerun_tasks\":\"[\\\"b\\\"]\"", "{\"repair_id\":77}");
     task(90_000, "runStart", 10, 1003, 1000, "b", "job_cluster", "jc-2", 77L, null);
     task(150_000, "runSucceeded", 10, 1003, 1000, "b", "job_cluster", null, 77L, "Succeeded");
     // job 20, run 2000 (cron): task x ends before the cancel, task y is cancelled
-    audit(200_000, "runTriggered", "\"jobId\":\"20\",\"runId\":\"2000\",\"jobTriggerType\":\"cron\"", null);
+    audit(200_000, "runTriggered", "\"jobId\":20,\"runId\":2000,\"jobTriggerType\":\"cron\"", null);
     task(201_000, "runStart", 20, 2001, 2000, "x", "existing", "c-1", null, null);
     task(202_000, "runStart", 20, 2002, 2000, "y", "existing", "c-1", null, null);
     task(240_000, "runSucceeded", 20, 2001, 2000, "x", "existing", null, null, "Succeeded");
-    audit(250_000, "cancel", "\"run_id\":\"2000\"", null);
+    audit(250_000, "cancel", "\"run_id\":2000", null);
     task(252_000, "runFailed", 20, 2002, 2000, "y", "existing", null, null, "Failed");
     // a run whose launch is older than the look-back: its start and end are enough
     task(300_000, "runStart", 30, 3001, 3000, "z", "job_cluster", "jc-3", null, null);
@@ -51,7 +51,7 @@ class JobRunSilverTest {
     task(401_000, "runStart", 40, 4001, 4000, "k", null, null, null, null);
     task(420_000, "runSucceeded", 40, 4001, 4000, "k", null, null, null, "Succeeded");
     // launched, never started, never cancelled: not a run yet
-    audit(500_000, "runNow", "\"job_id\":\"50\"", "{\"run_id\":5000}");
+    audit(500_000, "runNow", "\"job_id\":50", "{\"run_id\":5000}");
 
     Dataset<Row> bronze = spark.read().schema(AuditLogBronze.MASTER_SCHEMA)
         .json(spark.createDataset(lines, Encoders.STRING()));
@@ -85,8 +85,9 @@ class JobRunSilverTest {
 
   private void task(long t, String action, long jobId, long runId, long parent, String key, String clusterType,
       String clusterId, Long repairId, String terminal) {
-    StringBuilder p = new StringBuilder("\"jobId\":\"" + jobId + "\",\"runId\":\"" + runId
-        + "\",\"multitaskParentRunId\":\"" + parent + "\",\"taskKey\":\"" + key + "\",\"taskDependencies\":\"[]\"");
+    // typed as in audit_log_bronze (jobId, runId: long; the others strings)
+    StringBuilder p = new StringBuilder("\"jobId\":" + jobId + ",\"runId\":" + runId
+        + ",\"multitaskParentRunId\":\"" + parent + "\",\"taskKey\":\"" + key + "\",\"taskDependencies\":\"[]\"");
     if (clusterType != null) {
       p.append(",\"jobClusterType\":\"").append(clusterType).append('"');
     }
