@@ -157,8 +157,17 @@ public class GenerateWorkspaceData {
     for (int i = 0; i < n; i++) b.append("0123456789abcdef".charAt(R.nextInt(16)));
     return b.toString();
   }
+  /** When set, uuid() draws from it instead of R, so records added late do not shift the rest of the data. */
+  static Random fixedIds;
   static String uuid() {
-    String h = hex(32);
+    String h;
+    if (fixedIds != null) {
+      StringBuilder b = new StringBuilder();
+      for (int i = 0; i < 32; i++) b.append("0123456789abcdef".charAt(fixedIds.nextInt(16)));
+      h = b.toString();
+    } else {
+      h = hex(32);
+    }
     return h.substring(0, 8) + "-" + h.substring(8, 12) + "-4" + h.substring(13, 16) + "-a" + h.substring(17, 20) + "-" + h.substring(20);
   }
   static String clusterIdAt(long t) {
@@ -817,6 +826,12 @@ public class GenerateWorkspaceData {
     notebook(at(d, "10:05"), BOB, "deleteNotebook", p("notebookId", nb2, "path", "/Users/bob@example.com/scratch/dq-checks"));
     ok(at(d, "08:35"), CAROL, "databrickssql", "startWarehouse", p("id", W1));
     ok(at(d, "17:20"), CAROL, "databrickssql", "stopWarehouse", p("id", W1));
+    // one-time runs without a cluster: a SQL task on analytics-wh and a serverless notebook task (fixed ids, no
+    // random draws, so the rest of the data stays as it was; not in jobs/runs/list)
+    oneTimeRunWithoutCluster(ts("2026-11-06T11:00:00"), 118273645509377L, 884213907900101L, 884213907900202L, "warehouse-kpis",
+        "kpis", "sql", m("sql_task", m("warehouse_id", W1, "query", m("query_id", "7d3f2a10-kpis"))), 90_500L);
+    oneTimeRunWithoutCluster(ts("2026-11-06T11:30:00"), 118273645509433L, 884213907900303L, 884213907900404L, "serverless-export",
+        "export", "notebook", m("notebook_task", m("notebook_path", "/Shared/exports/serverless_export")), 150_250L);
     autoscaleReport(c1, at(d, "12:00"));
     autoscaleReport(c1, at(d, "20:00"));
 
@@ -842,6 +857,23 @@ public class GenerateWorkspaceData {
     for (Map<String, Object> a : AUDIT) if (!reqIds.add((String) a.get("requestId"))) throw new IllegalStateException("duplicate requestId");
 
     write(out, P1, P2, POLICY, W1, W2);
+  }
+
+  /** submitRun, runStart and runSucceeded of a one-task run with no cluster id (SQL warehouse or serverless). */
+  static void oneTimeRunWithoutCluster(long t, long jobId, long runId, long taskRunId, String name, String key,
+                                       String taskType, Map<String, Object> taskLogic, long durationMs) {
+    fixedIds = new Random(runId);
+    Map<String, Object> task = new LinkedHashMap<>(m("task_key", key));
+    task.putAll(taskLogic);
+    audit(t, SVC, "jobs", "submitRun", p("run_name", name, "tasks", l(task), "timeout_seconds", 3600), 200, null,
+        "{\"run_id\":" + runId + "}");
+    Map<String, Object> params = p("jobId", jobId, "runId", taskRunId, "multitaskParentRunId", runId, "taskKey", key,
+        "taskDependencies", l(), "jobTaskType", taskType, "jobTriggerType", "onetime", "idInJob", taskRunId, "orgId", ORG);
+    ok(t + 2_000, SVC, "jobs", "runStart", params);
+    Map<String, Object> end = new LinkedHashMap<>(params);
+    end.put("jobTerminalState", "Succeeded");
+    audit(t + 2_000 + durationMs, SVC, "jobs", "runSucceeded", end, 200, null, null);
+    fixedIds = null;
   }
 
   static Map<String, Object> resp200(String result) {

@@ -17,6 +17,9 @@ import dev.overwatch.jobs.engine.ModuleRegistry;
 import dev.overwatch.jobs.gold.ClusterGold;
 import dev.overwatch.jobs.gold.ClusterStateFactGold;
 import dev.overwatch.jobs.gold.InstancePoolGold;
+import dev.overwatch.jobs.gold.JobGold;
+import dev.overwatch.jobs.gold.JobRunCostPotentialFactGold;
+import dev.overwatch.jobs.gold.JobRunGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
@@ -25,6 +28,8 @@ import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
+import dev.overwatch.jobs.silver.JobRunSilver;
+import dev.overwatch.jobs.silver.JobStatusSilver;
 import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
@@ -62,15 +67,21 @@ public final class Modules {
         new SparkJobsSilver(),
         new SparkStagesSilver(),
         new SparkTasksSilver(),
-        // gold (gold.md 1.9): dimensions (pools, clusters, sparkEvents), then facts (clusterEvents)
+        // silver: jobs
+        new JobStatusSilver(),
+        new JobRunSilver(),
+        // gold (gold.md 1.9): dimensions (pools, clusters, jobs, sparkEvents), then facts (clusterEvents, jobs)
         new InstancePoolGold(),
         new ClusterGold(),
+        new JobGold(),
+        new JobRunGold(),
         new SparkExecutorGold(),
         new SparkExecutionGold(),
         new SparkStreamGold(),
         new SparkJobGold(),
         new SparkStageGold(),
         new SparkTaskGold(),
-        new ClusterStateFactGold()));
+        new ClusterStateFactGold(),
+        new JobRunCostPotentialFactGold()));
   }
 }

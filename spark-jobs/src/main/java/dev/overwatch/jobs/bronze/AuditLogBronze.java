@@ -84,7 +84,7 @@ public final class AuditLogBronze implements Module {
       // excluded
       "organization_id:null", "shardName:null", "orgId:null", "version:null", "accountId:null");
 
-  static final StructType MASTER_SCHEMA = new StructType(concatFields(
+  public static final StructType MASTER_SCHEMA = new StructType(concatFields(
       SchemaEnforcer.fields("serviceName", "actionName", "organization_id", "timestamp:long", "date:date",
           "sourceIPAddress", "userAgent", "requestId", "sessionId", "version", "hashKey:long",
           "instanceId:null", "containerId:null"),
