@@ -2,6 +2,7 @@ package dev.overwatch.jobs.engine;
 
 import dev.overwatch.api.v1alpha1.CatalogSpec;
 import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
+import dev.overwatch.jobs.config.Redaction;
 import dev.overwatch.jobs.config.StoragePaths;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -27,6 +28,8 @@ public final class SparkSessions {
         .set("spark.databricks.delta.schema.autoMerge.enabled", "true")
         .set("spark.sql.shuffle.partitions", "8")
         .setIfMissing("spark.ui.enabled", "false")
+        // Spark's own redaction (event logs, UI, environment dumps) with the project's list of secret keys.
+        .set("spark.redaction.regex", Redaction.SECRET_KEY.pattern())
         // Off: Derby's schema is created lazily, and Hive 2.3.10 rejects the 2.3.0 schema of its own line
         // (MetastoreSchema checks the version of a jdbc catalog instead).
         .set("spark.hadoop.hive.metastore.schema.verification", "false");
@@ -61,6 +64,26 @@ public final class SparkSessions {
       spec.spark.sparkConf.forEach(conf::set);
     }
     return conf;
+  }
+
+  /**
+   * Closes the embedded (Derby) catalog of a deployment, so that another process can open it: embedded Derby
+   * admits one JVM at a time. Does nothing for other catalogs. The session must not use its catalog afterwards.
+   */
+  public static void closeEmbeddedCatalog(OverwatchDeploymentSpec spec) {
+    CatalogSpec catalog = spec.catalog == null ? new CatalogSpec() : spec.catalog;
+    if (catalog.type != CatalogSpec.CatalogType.embedded) {
+      return;
+    }
+    String db = StoragePaths.localPath(spec.storage.prefix).resolve("catalog").resolve("metastore_db").toString();
+    try {
+      java.sql.DriverManager.getConnection("jdbc:derby:;databaseName=" + db + ";shutdown=true").close();
+    } catch (java.sql.SQLException e) {
+      // Derby reports a successful shutdown of one database as SQLState 08006; anything else is only logged.
+      if (!"08006".equals(e.getSQLState())) {
+        org.slf4j.LoggerFactory.getLogger(SparkSessions.class).warn("Could not close the embedded catalog {}", db, e);
+      }
+    }
   }
 
   /** Creates the session, or reuses the one already active in this JVM (tests share one). */

@@ -42,11 +42,14 @@ class CrashRecoveryTest {
         """.formatted(dir.resolve("store"), audit));
     String dep = deployment.toString();
 
-    ChildJvm.Result killed = ChildJvm.run(Map.of("OVERWATCH_FAULT_INJECTION", "halt-after-write:1004"),
+    // The killed process leaves its writer lease behind; a short ttl lets the rerun take it over after expiry.
+    Map<String, String> shortLease = Map.of("OVERWATCH_LEASE_TTL_SECONDS", "3");
+    ChildJvm.Result killed = ChildJvm.run(Map.of("OVERWATCH_FAULT_INJECTION", "halt-after-write:1004",
+        "OVERWATCH_LEASE_TTL_SECONDS", "3"),
         "run", "--deployment", dep, "--layer", "bronze", "--snapshot-time", "2026-11-03T00:00:00Z");
     assertEquals(137, killed.exitCode(), killed.output());
 
-    ChildJvm.Result rerun = ChildJvm.run(Map.of(), "run", "--deployment", dep, "--layer", "bronze",
+    ChildJvm.Result rerun = ChildJvm.run(shortLease, "run", "--deployment", dep, "--layer", "bronze",
         "--snapshot-time", "2026-11-03T00:00:00Z");
     assertEquals(0, rerun.exitCode(), rerun.output());
     assertTrue(rerun.output().contains("rows=24 quarantined=3"), rerun.output());
