@@ -147,7 +147,8 @@ public final class AuditLogBronze implements Module {
     Column params = expr("get_json_object(line, '$.requestParams')");
     Column response = expr("get_json_object(line, '$.response')");
     Column status = expr("get_json_object(line, '$.response.statusCode')");
-    Column reason = when(json.isNull().or(expr("NOT startswith(ltrim(line), '{')")), lit("malformed JSON"))
+    Column reason = when(json.isNull(), lit("malformed JSON"))
+        .when(expr("NOT startswith(ltrim(line), '{')"), lit("not a JSON object"))
         .when(ts.isNull(), lit("missing timestamp"))
         .when(expr("NOT (get_json_object(line, '$.timestamp') RLIKE '^[0-9]{10,16}$')"),
             concat(lit("timestamp is not epoch milliseconds: "), ts))

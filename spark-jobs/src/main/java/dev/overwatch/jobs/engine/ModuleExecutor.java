@@ -159,8 +159,9 @@ final class ModuleExecutor {
       }
       run.report().append(new PipelineReport.Entry(org, run.workspace().name(), spec.id(), spec.name(),
           run.primordialDate(), 0, 0, 0, 0,
-          Statuses.failed(true, "the process ended inside the module; its writes were rolled back by run "
-              + run.runId() + " at " + java.time.Instant.now()),
+          Statuses.failed(true, (dead.rollbackFailed() ? "the rollback after its failure had failed"
+              : "the process ended inside the module") + "; its writes were rolled back by run " + run.runId()
+              + " at " + java.time.Instant.now()),
           0, 0, Map.of(), run.inputConfig(), run.parsedConfig(), run.snapshot(), dead.runId(), dead.attemptId()));
     }
     return null;

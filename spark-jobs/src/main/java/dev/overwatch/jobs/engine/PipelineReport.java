@@ -76,7 +76,7 @@ public final class PipelineReport {
   }
 
   /** An execution that wrote a RUNNING marker and has no outcome that closes it. */
-  public record OpenAttempt(String runId, String attemptId) {}
+  public record OpenAttempt(String runId, String attemptId, boolean rollbackFailed) {}
 
   private final TableStore store;
 
@@ -131,17 +131,20 @@ public final class PipelineReport {
         .collectAsList();
     Map<String, String> started = new LinkedHashMap<>();
     Set<String> closed = new HashSet<>();
+    Set<String> rollbackFailed = new HashSet<>();
     for (Row r : rows) {
       String status = r.getString(1);
       if (Statuses.RUNNING.equals(status)) {
         started.put(r.getString(2), r.getString(0));
-      } else if (!status.startsWith(Statuses.ROLLBACK_FAILED_PREFIX)) {
+      } else if (status.startsWith(Statuses.ROLLBACK_FAILED_PREFIX)) {
+        rollbackFailed.add(r.getString(2));
+      } else {
         closed.add(r.getString(2));
       }
     }
     closed.forEach(started::remove);
     List<OpenAttempt> open = new ArrayList<>();
-    started.forEach((attempt, runId) -> open.add(new OpenAttempt(runId, attempt)));
+    started.forEach((attempt, runId) -> open.add(new OpenAttempt(runId, attempt, rollbackFailed.contains(attempt))));
     return open;
   }
 

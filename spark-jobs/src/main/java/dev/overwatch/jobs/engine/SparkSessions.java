@@ -11,6 +11,8 @@ import org.apache.spark.sql.SparkSession;
 /** Builds the Spark session of a deployment: Delta, the configured catalog, the pinned time zone. */
 public final class SparkSessions {
   public static final String CATALOG_PASSWORD_ENV = "OVERWATCH_CATALOG_PASSWORD";
+  /** A sparkConf value naming an environment variable instead of holding the value. */
+  private static final java.util.regex.Pattern ENV_REFERENCE = java.util.regex.Pattern.compile("\\$\\{env\\.([A-Za-z_][A-Za-z0-9_]*)}");
 
   private SparkSessions() {}
 
@@ -61,7 +63,16 @@ public final class SparkSessions {
           String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
     if (spec.spark != null && spec.spark.sparkConf != null) {
-      spec.spark.sparkConf.forEach(conf::set);
+      // "${env.NAME}" takes the value from the environment (in pods: filled from a Secret), so a credential never
+      // sits in the deployment, the run ConfigMap or the pod arguments.
+      spec.spark.sparkConf.forEach((k, v) -> {
+        java.util.regex.Matcher ref = ENV_REFERENCE.matcher(v == null ? "" : v);
+        if (ref.matches() && env.get(ref.group(1)) == null) {
+          throw new IllegalArgumentException("spec.spark.sparkConf." + k + " references the environment variable "
+              + ref.group(1) + ", which is not set");
+        }
+        conf.set(k, ref.matches() ? env.get(ref.group(1)) : v);
+      });
     }
     return conf;
   }

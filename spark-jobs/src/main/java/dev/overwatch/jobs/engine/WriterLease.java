@@ -11,10 +11,12 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Paths;
+import java.nio.file.StandardCopyOption;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -22,7 +24,6 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.apache.hadoop.conf.Configuration;
-import org.apache.hadoop.fs.FileStatus;
 import org.apache.hadoop.fs.FileSystem;
 import org.apache.hadoop.fs.Path;
 import org.slf4j.Logger;
@@ -85,8 +86,7 @@ public final class WriterLease implements AutoCloseable {
     }
   }
 
-  private final FileSystem fs;
-  private final Path dir;
+  private final Store store;
   private final Policy policy;
   private final Clock clock;
   private final Holder me;
@@ -95,9 +95,8 @@ public final class WriterLease implements AutoCloseable {
   private volatile long lastBeat;
   private volatile String lost;
 
-  private WriterLease(FileSystem fs, Path dir, Policy policy, Clock clock, Holder me, long epoch) {
-    this.fs = fs;
-    this.dir = dir;
+  private WriterLease(Store store, Policy policy, Clock clock, Holder me, long epoch) {
+    this.store = store;
     this.policy = policy;
     this.clock = clock;
     this.me = me;
@@ -123,17 +122,15 @@ public final class WriterLease implements AutoCloseable {
    */
   public static WriterLease acquire(String location, Configuration hadoop, String runId, Policy policy, Clock clock,
       Consumer<String> waiting) {
-    Path dir = new Path(location);
     try {
-      FileSystem fs = dir.getFileSystem(hadoop);
-      fs.mkdirs(dir);
+      Store fs = Store.of(location, hadoop);
       Holder me = new Holder(runId, host(), ProcessHandle.current().pid(), UUID.randomUUID().toString(), 0);
       long deadline = clock.millis() + policy.maxWait().toMillis();
       String lastMessage = null;
       while (true) {
-        long current = currentEpoch(fs, dir);
+        long current = currentEpoch(fs);
         if (current >= 0) {
-          Optional<String> busy = liveHolder(fs, dir, current, policy, clock);
+          Optional<String> busy = liveHolder(fs, current, policy, clock);
           if (busy.isPresent()) {
             String message = "the storage " + location + " is being written by " + busy.get();
             if (clock.millis() >= deadline) {
@@ -142,10 +139,11 @@ public final class WriterLease implements AutoCloseable {
                   + " stop it; a holder that died frees the lease " + policy.ttl().toSeconds() + " s after its"
                   + " last heartbeat");
             }
-            if (!message.equals(lastMessage)) {
+            String holderOnly = message.replaceAll(" \\(last heartbeat \\d+ s ago\\)", "");
+            if (!holderOnly.equals(lastMessage)) { // once per holder, not once per poll
               waiting.accept(message + "; waiting up to " + Duration.ofMillis(deadline - clock.millis()).toSeconds()
                   + " s for it to finish");
-              lastMessage = message;
+              lastMessage = holderOnly;
             }
             sleep(Math.min(1_000, Math.max(100, policy.ttl().toMillis() / 8)));
             continue;
@@ -153,8 +151,8 @@ public final class WriterLease implements AutoCloseable {
         }
         long next = current + 1;
         Holder mine = new Holder(me.runId(), me.host(), me.pid(), me.token(), clock.millis());
-        if (createIfAbsent(fs, new Path(dir, EPOCH + next), JSON.writeValueAsBytes(mine))) {
-          WriterLease lease = new WriterLease(fs, dir, policy, clock, mine, next);
+        if (fs.createIfAbsent(EPOCH + next, JSON.writeValueAsBytes(mine))) {
+          WriterLease lease = new WriterLease(fs, policy, clock, mine, next);
           lease.beat();
           lease.pruneOldEpochs();
           LOG.info("Writer lease {} of {} taken by {}", next, location, mine.describe());
@@ -190,66 +188,68 @@ public final class WriterLease implements AutoCloseable {
   /** Stops the heartbeat and marks the lease released, so a waiting run can start at once. */
   @Override
   public void close() {
-    heartbeat.shutdownNow();
+    heartbeat.shutdown();
+    try {
+      // Let a beat being written finish: an interrupted write leaves a half-written object behind.
+      heartbeat.awaitTermination(10, TimeUnit.SECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
     if (lost != null) {
       return;
     }
     try {
-      createIfAbsent(fs, new Path(dir, EPOCH + epoch + ".released"), new byte[0]);
+      store.createIfAbsent(EPOCH + epoch + ".released", new byte[0]);
     } catch (IOException e) {
-      LOG.warn("Could not release the writer lease {}; it expires after {}", dir, policy.ttl(), e);
+      LOG.warn("Could not release the writer lease {}; it expires after {}", store, policy.ttl(), e);
     }
   }
 
   private void beat() {
     try {
-      if (fs.exists(new Path(dir, EPOCH + (epoch + 1)))) {
+      if (store.exists(EPOCH + (epoch + 1))) {
         lost = "a later lease " + (epoch + 1) + " was taken while this run (" + me.describe() + ") was silent";
         LOG.error("Writer lease lost: {}", lost);
         heartbeat.shutdown();
         return;
       }
       long now = clock.millis();
-      try (OutputStream out = fs.create(new Path(dir, EPOCH + epoch + ".beat"), true)) {
-        out.write(Long.toString(now).getBytes(StandardCharsets.UTF_8));
-      }
+      store.put(EPOCH + epoch + ".beat", Long.toString(now).getBytes(StandardCharsets.UTF_8));
       lastBeat = now;
     } catch (IOException | RuntimeException e) {
       // Keep trying: one failed beat is not a lost lease; checkHeld() tells after a whole ttl without one.
-      LOG.warn("Writer lease heartbeat failed for {}", dir, e);
+      LOG.warn("Writer lease heartbeat failed for {}", store, e);
     }
   }
 
   private void pruneOldEpochs() throws IOException {
-    for (FileStatus f : fs.listStatus(dir)) {
-      String name = f.getPath().getName();
+    for (String name : store.list()) {
       long n = epochOf(name.indexOf('.') > 0 ? name.substring(0, name.indexOf('.')) : name);
       if (n >= 0 && n < epoch - EPOCHS_KEPT) {
-        fs.delete(f.getPath(), false);
+        store.delete(name);
       }
     }
   }
 
   /** The holder of epoch n if it is alive (not released, heartbeat within ttl). */
-  private static Optional<String> liveHolder(FileSystem fs, Path dir, long n, Policy policy, Clock clock)
-      throws IOException {
-    if (fs.exists(new Path(dir, EPOCH + n + ".released"))) {
+  private static Optional<String> liveHolder(Store fs, long n, Policy policy, Clock clock) throws IOException {
+    if (fs.exists(EPOCH + n + ".released")) {
       return Optional.empty();
     }
     Holder holder;
     try {
-      holder = JSON.readValue(read(fs, new Path(dir, EPOCH + n)), Holder.class);
+      holder = JSON.readValue(fs.read(EPOCH + n), Holder.class);
     } catch (IOException e) {
-      // A lease file being written right now (or unreadable): treat as held; it expires like any other.
+      // Unreadable lease file: treat as held; it expires like any other.
       holder = new Holder("?", "?", -1, "?", clock.millis());
     }
     long last = holder.since();
-    Path beat = new Path(dir, EPOCH + n + ".beat");
-    if (fs.exists(beat)) {
+    if (fs.exists(EPOCH + n + ".beat")) {
       try {
-        last = Math.max(last, Long.parseLong(new String(read(fs, beat), StandardCharsets.UTF_8).trim()));
+        last = Math.max(last, Long.parseLong(new String(fs.read(EPOCH + n + ".beat"), StandardCharsets.UTF_8).trim()));
       } catch (NumberFormatException | IOException e) {
-        last = Math.max(last, fs.getFileStatus(beat).getModificationTime());
+        // A beat being replaced: the holder was alive a moment ago.
+        last = clock.millis();
       }
     }
     long silent = clock.millis() - last;
@@ -259,8 +259,8 @@ public final class WriterLease implements AutoCloseable {
     return Optional.of(holder.describe() + " (last heartbeat " + Math.max(0, silent) / 1000 + " s ago)");
   }
 
-  private static long currentEpoch(FileSystem fs, Path dir) throws IOException {
-    return Arrays.stream(fs.listStatus(dir)).mapToLong(f -> epochOf(f.getPath().getName())).max().orElse(-1);
+  private static long currentEpoch(Store fs) throws IOException {
+    return fs.list().stream().mapToLong(WriterLease::epochOf).max().orElse(-1);
   }
 
   private static long epochOf(String name) {
@@ -274,16 +274,69 @@ public final class WriterLease implements AutoCloseable {
     }
   }
 
-  /** Atomic create-if-absent; false when the file exists already. */
-  static boolean createIfAbsent(FileSystem fs, Path path, byte[] content) throws IOException {
-    if ("file".equals(fs.getUri().getScheme())) {
-      // Hadoop's local create(overwrite=false) checks, then opens: not atomic. O_EXCL is.
-      java.nio.file.Path local = Paths.get(path.toUri());
-      java.nio.file.Path tmp = local.resolveSibling("." + local.getFileName() + "." + UUID.randomUUID());
-      Files.write(tmp, content);
+  /** The few object operations the lease needs, on the local file system or any Hadoop file system. */
+  interface Store {
+    List<String> list() throws IOException;
+
+    boolean exists(String name) throws IOException;
+
+    byte[] read(String name) throws IOException;
+
+    /** Atomic create-if-absent with complete content; false when the object exists already. */
+    boolean createIfAbsent(String name, byte[] content) throws IOException;
+
+    /** Replaces the object whole (readers see the old or the new content). */
+    void put(String name, byte[] content) throws IOException;
+
+    void delete(String name) throws IOException;
+
+    static Store of(String location, Configuration hadoop) throws IOException {
+      Path dir = new Path(location);
+      FileSystem fs = dir.getFileSystem(hadoop);
+      if ("file".equals(fs.getUri().getScheme())) {
+        return new LocalStore(Paths.get(fs.makeQualified(dir).toUri()));
+      }
+      fs.mkdirs(dir);
+      return new HadoopStore(fs, dir);
+    }
+  }
+
+  /**
+   * java.nio on a local (or NFS) folder: Hadoop's local create(overwrite=false) checks, then opens (not atomic),
+   * and its checksum files race with readers. A hard link to a complete temp file is atomic and fails if the name
+   * exists; a rename replaces a beat whole.
+   */
+  record LocalStore(java.nio.file.Path dir) implements Store {
+    LocalStore {
       try {
-        // A hard link is created atomically and fails if the name exists: the content is complete when visible.
-        Files.createLink(local, tmp);
+        Files.createDirectories(dir);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    @Override
+    public List<String> list() throws IOException {
+      try (var files = Files.list(dir)) {
+        return files.map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".")).toList();
+      }
+    }
+
+    @Override
+    public boolean exists(String name) {
+      return Files.exists(dir.resolve(name));
+    }
+
+    @Override
+    public byte[] read(String name) throws IOException {
+      return Files.readAllBytes(dir.resolve(name));
+    }
+
+    @Override
+    public boolean createIfAbsent(String name, byte[] content) throws IOException {
+      java.nio.file.Path tmp = temp(name, content);
+      try {
+        Files.createLink(dir.resolve(name), tmp);
         return true;
       } catch (FileAlreadyExistsException e) {
         return false;
@@ -291,17 +344,65 @@ public final class WriterLease implements AutoCloseable {
         Files.deleteIfExists(tmp);
       }
     }
-    try (OutputStream out = fs.create(path, false)) {
-      out.write(content);
-      return true;
-    } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
-      return false;
+
+    @Override
+    public void put(String name, byte[] content) throws IOException {
+      Files.move(temp(name, content), dir.resolve(name), StandardCopyOption.REPLACE_EXISTING,
+          StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      Files.deleteIfExists(dir.resolve(name));
+    }
+
+    private java.nio.file.Path temp(String name, byte[] content) throws IOException {
+      java.nio.file.Path tmp = dir.resolve("." + name + "." + UUID.randomUUID());
+      Files.write(tmp, content);
+      return tmp;
     }
   }
 
-  private static byte[] read(FileSystem fs, Path path) throws IOException {
-    try (InputStream in = fs.open(path)) {
-      return in.readAllBytes();
+  /** Any Hadoop file system; create(overwrite=false) is atomic on HDFS, ABFS and GCS (see docs/exactly-once.md). */
+  record HadoopStore(FileSystem fs, Path dir) implements Store {
+    @Override
+    public List<String> list() throws IOException {
+      return Arrays.stream(fs.listStatus(dir)).map(f -> f.getPath().getName()).filter(n -> !n.startsWith(".")).toList();
+    }
+
+    @Override
+    public boolean exists(String name) throws IOException {
+      return fs.exists(new Path(dir, name));
+    }
+
+    @Override
+    public byte[] read(String name) throws IOException {
+      try (InputStream in = fs.open(new Path(dir, name))) {
+        return in.readAllBytes();
+      }
+    }
+
+    @Override
+    public boolean createIfAbsent(String name, byte[] content) throws IOException {
+      try (OutputStream out = fs.create(new Path(dir, name), false)) {
+        out.write(content);
+        return true;
+      } catch (org.apache.hadoop.fs.FileAlreadyExistsException e) {
+        return false;
+      }
+    }
+
+    @Override
+    public void put(String name, byte[] content) throws IOException {
+      // Object stores replace an object whole on PUT; on HDFS a reader may briefly see an empty file (tolerated).
+      try (OutputStream out = fs.create(new Path(dir, name), true)) {
+        out.write(content);
+      }
+    }
+
+    @Override
+    public void delete(String name) throws IOException {
+      fs.delete(new Path(dir, name), false);
     }
   }
 

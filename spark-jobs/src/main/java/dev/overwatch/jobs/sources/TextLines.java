@@ -127,10 +127,10 @@ public final class TextLines {
 
     void add(byte b) {
       length++;
+      if (length > max && kept >= KEPT_BYTES) {
+        return; // over the limit: only the first KEPT_BYTES are returned
+      }
       if (kept >= buf.length) {
-        if (length > max) {
-          return; // over the limit: only the first KEPT_BYTES are returned
-        }
         buf = Arrays.copyOf(buf, Math.min(buf.length * 2, Math.max(max, KEPT_BYTES)));
       }
       buf[kept++] = b;

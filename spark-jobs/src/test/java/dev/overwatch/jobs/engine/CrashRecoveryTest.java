@@ -27,19 +27,8 @@ class CrashRecoveryTest {
     }
     AuditFixtures.writeMalformed(audit, LocalDate.of(2026, 11, 2));
     Path deployment = dir.resolve("deployment.yaml");
-    Files.writeString(deployment, """
-        apiVersion: overwatch.dev/v1alpha1
-        kind: OverwatchDeployment
-        metadata: {name: crash}
-        spec:
-          storage: {prefix: %s}
-          scopes: [audit]
-          primordialDate: "2026-11-01"
-          workspaces:
-            - name: demo
-              organizationId: "42"
-              auditLogs: {path: %s}
-        """.formatted(dir.resolve("store"), audit));
+    Files.writeString(deployment, AuditFixtures.deploymentYaml(dir.resolve("store"), "crash_etl", audit,
+        LocalDate.of(2026, 11, 1)));
     String dep = deployment.toString();
 
     // The killed process leaves its writer lease behind; a short ttl lets the rerun take it over after expiry.

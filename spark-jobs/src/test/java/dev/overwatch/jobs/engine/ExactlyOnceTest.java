@@ -1,13 +1,12 @@
 package dev.overwatch.jobs.engine;
 
+import static org.junit.jupiter.api.Assertions.assertAll;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.overwatch.api.v1alpha1.AuditLogsSpec;
 import dev.overwatch.api.v1alpha1.OverwatchDeployment;
-import dev.overwatch.api.v1alpha1.WorkspaceSpec;
 import dev.overwatch.jobs.AuditFixtures;
 import dev.overwatch.jobs.TestSpark;
 import dev.overwatch.jobs.bronze.AuditLogBronze;
@@ -69,16 +68,7 @@ class ExactlyOnceTest {
   }
 
   private OverwatchDeployment deployment(String etl) {
-    OverwatchDeployment d = TestSpark.deployment(dir.resolve(etl), etl);
-    d.getSpec().primordialDate = "2026-11-01";
-    d.getSpec().scopes = List.of("audit");
-    WorkspaceSpec ws = new WorkspaceSpec();
-    ws.name = "demo";
-    ws.organizationId = "42";
-    ws.auditLogs = new AuditLogsSpec();
-    ws.auditLogs.path = audit.toString();
-    d.getSpec().workspaces = List.of(ws);
-    return d;
+    return AuditFixtures.deployment(dir.resolve(etl), etl, audit, LocalDate.of(2026, 11, 1));
   }
 
   private List<ModuleResult> run(OverwatchDeployment d, String runId, String snapshot, String faults) {
@@ -118,21 +108,26 @@ class ExactlyOnceTest {
 
   @Test
   @Order(1)
-  void runKilledTwiceWithOneRunIdIsCleanedUpTwice() {
+  void runKilledTwiceWithOneRunIdIsCleanedUpTwiceAndTwoModulesQuarantineInOneRun() {
     String snap = "2026-11-03T00:00:00Z";
     List<ModuleResult> clean = run(reference, "ref1", snap, null);
     assertTrue(clean.stream().allMatch(r -> r.outcome() == Outcome.SUCCESS), clean::toString);
-    // Defect 3: two modules quarantine in one run; the second's rows must not be skipped as already written.
-    assertEquals(3, count(reference, "pipeline_quarantine", "moduleID = 1004"));
-    assertEquals(1, count(reference, "pipeline_quarantine", "moduleID = 9003"));
 
     // Defect 1: the operator retries a layer with the same run id; the second kill must be found too.
     killedRun("retried", snap, "after-write:9002");
     killedRun("retried", snap, "after-write:9002");
     List<ModuleResult> recovered = run(faulty, "retried", snap, null);
-    assertEquals(Outcome.SUCCESS, recovered.stream().filter(r -> r.moduleId() == 9002).findFirst().orElseThrow().outcome());
-    assertSameTables("after two kills of one run id");
-    assertEquals(2, count(faulty, "pipeline_report", "moduleID = 9002 AND status LIKE 'FAILED --> ROLLBACK SUCCESSFUL%process ended%'"));
+    assertAll(
+        () -> assertEquals(tables(reference).get("audit_counts_test_bronze"), tables(faulty).get("audit_counts_test_bronze"),
+            "defect 1: the rows of the second kill of one run id are removed"),
+        () -> assertSameTables("after two kills of one run id"),
+        () -> assertEquals(2, count(faulty, "pipeline_report",
+            "moduleID = 9002 AND status LIKE 'FAILED --> ROLLBACK SUCCESSFUL%process ended%'")),
+        () -> assertEquals(Outcome.SUCCESS, recovered.stream().filter(r -> r.moduleId() == 9002).findFirst().orElseThrow().outcome()),
+        // Defect 3: two modules quarantine in one run; the second's rows must not be skipped as already written.
+        () -> assertEquals(3, count(reference, "pipeline_quarantine", "moduleID = 1004")),
+        () -> assertEquals(1, count(reference, "pipeline_quarantine", "moduleID = 9003"),
+            "defect 3: the quarantine rows of the second module of the run"));
   }
 
   @Test
@@ -146,12 +141,17 @@ class ExactlyOnceTest {
         "fail-after-write:9003,fail-after-write:9002,fail-rollback:9002");
     assertTrue(failed.stream().filter(r -> r.moduleId() == 9003 || r.moduleId() == 9002)
         .allMatch(r -> r.outcome() == Outcome.FAILED), failed::toString);
-    assertEquals(before, tables(faulty).get("service_summary_test_silver"), "state before the failed run");
-    assertEquals(1, count(faulty, "pipeline_report", "moduleID = 9002 AND status LIKE 'FAILED --> ROLLBACK FAILED%'"));
+    List<String> afterRollback = tables(faulty).get("service_summary_test_silver");
+    long rollbackFailed = count(faulty, "pipeline_report", "moduleID = 9002 AND status LIKE 'FAILED --> ROLLBACK FAILED%'");
 
     run(reference, RunSettings.newRunId(), snap, null);
     run(faulty, RunSettings.newRunId(), snap, null);
-    assertSameTables("after a failed rollback and a rerun");
+    assertAll(
+        () -> assertEquals(before, afterRollback, "defect 2: the merge target is back in its state before the failed run"),
+        () -> assertEquals(1, rollbackFailed),
+        () -> assertEquals(tables(reference).get("audit_counts_test_bronze"), tables(faulty).get("audit_counts_test_bronze"),
+            "defect 2: a failed rollback is retried by the next run"),
+        () -> assertSameTables("after a failed rollback and a rerun"));
   }
 
   /**
@@ -186,6 +186,7 @@ class ExactlyOnceTest {
   @Order(4)
   void rowCountsAreTheWritersOwnCommitsOnly() {
     TableStore store = new TableStore(spark, "file:" + dir.resolve("counts"), "eo_counts");
+    spark.sql("CREATE DATABASE IF NOT EXISTS eo_counts LOCATION 'file:" + dir.resolve("counts").resolve("eo_counts") + "'");
     TargetTable table = TargetTable.append("counts_test", List.of("id"), List.of(), List.of(TargetTable.ORG));
     store.write(table, rows(2, "1"), request("1", "w1"));
     OTHER_WRITER.set(() -> store.write(table, rows(5, "2"), request("2", "w2")));

@@ -49,5 +49,14 @@ class RedactionTest {
     assertTrue(json.contains("\"spark.sql.shuffle.partitions\":\"4\""), json);
     assertTrue(json.contains("\"name\":\"databricks-token\""), "secret references stay visible: " + json);
     assertEquals(Map.of("a.password", Redaction.REDACTED, "b", "1"), Redaction.redact(Map.of("a.password", "x", "b", "1")));
+
+    // The documented way: reference an environment variable (filled from a Secret); the value never sits in the spec.
+    d.getSpec().spark.sparkConf.put("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net", "${env.AZ_KEY}");
+    var conf = SparkSessions.conf(d.getSpec(), Map.of("AZ_KEY", "from-secret"));
+    assertEquals("from-secret", conf.get("spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net"));
+    assertEquals(Redaction.SECRET_KEY.pattern(), conf.get("spark.redaction.regex"), "Spark's own redaction uses the list");
+    var missing = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+        () -> SparkSessions.conf(d.getSpec(), Map.of()));
+    assertTrue(missing.getMessage().contains("AZ_KEY"), missing.getMessage());
   }
 }

@@ -32,6 +32,8 @@ import org.junit.jupiter.api.Test;
 class WriterLeaseProcessTest {
   private static final List<String> TABLES = List.of("audit_log_bronze", "pipeline_quarantine");
   private static final String SNAPSHOT = "2026-11-03T00:00:00Z";
+  private static final LocalDate DAY1 = LocalDate.of(2026, 11, 1);
+  private static final Duration TIMEOUT = Duration.ofMinutes(12);
 
   @Test
   void twoRunsStartedTogetherWriteOnceAndAThirdFailsFast() throws Exception {
@@ -39,16 +41,17 @@ class WriterLeaseProcessTest {
     Path dir = TestSpark.newDir("lease");
     Path audit = dir.resolve("audit");
     for (int d = 1; d <= 2; d++) {
-      AuditFixtures.writeDay(audit, LocalDate.of(2026, 11, d), 12, "a");
+      AuditFixtures.writeDay(audit, DAY1.plusDays(d - 1), 12, "a");
     }
     AuditFixtures.writeMalformed(audit, LocalDate.of(2026, 11, 2));
     Path deployment = dir.resolve("deployment.yaml");
-    Files.writeString(deployment, yaml(dir.resolve("store"), "lease_etl", audit));
+    Files.writeString(deployment, AuditFixtures.deploymentYaml(dir.resolve("store"), "lease_etl", audit, DAY1));
     String dep = deployment.toString();
 
-    CompletableFuture<ChildJvm.Result> first = CompletableFuture.supplyAsync(() -> ChildJvm.run(Map.of(), "run",
+    // Generous timeouts: the two JVMs share the cores, and one waits for the other.
+    CompletableFuture<ChildJvm.Result> first = CompletableFuture.supplyAsync(() -> ChildJvm.run(TIMEOUT, () -> null, Map.of(), "run",
         "--deployment", dep, "--layer", "bronze", "--snapshot-time", SNAPSHOT, "--run-id", "first"));
-    CompletableFuture<ChildJvm.Result> second = CompletableFuture.supplyAsync(() -> ChildJvm.run(Map.of(), "run",
+    CompletableFuture<ChildJvm.Result> second = CompletableFuture.supplyAsync(() -> ChildJvm.run(TIMEOUT, () -> null, Map.of(), "run",
         "--deployment", dep, "--layer", "bronze", "--snapshot-time", SNAPSHOT, "--run-id", "second"));
     ChildJvm.Result a = first.get();
     ChildJvm.Result b = second.get();
@@ -62,7 +65,7 @@ class WriterLeaseProcessTest {
     assertFalse(waited.output().contains("rows=24"), "the run that waited found the windows loaded:\n" + waited.output());
 
     // The tables equal one clean run of the same deployment.
-    OverwatchDeployment clean = Deployments.parse(yaml(dir.resolve("clean"), "lease_clean", audit), "clean");
+    OverwatchDeployment clean = AuditFixtures.deployment(dir.resolve("clean"), "lease_clean", audit, DAY1);
     new Pipeline(spark, new ModuleRegistry(List.of(new AuditLogBronze())), r -> { }).run(new RunSettings(clean, "clean",
         Instant.parse(SNAPSHOT), List.of(Layer.BRONZE), Set.of(), Set.of(), Set.of(), FaultInjection.none()));
     assertEquals(TableRows.of(spark, dir.resolve("clean").resolve("lease_clean").toString(), TABLES),
@@ -91,23 +94,5 @@ class WriterLeaseProcessTest {
       n++;
     }
     return n;
-  }
-
-  private static String yaml(Path prefix, String etl, Path audit) {
-    return """
-        apiVersion: overwatch.dev/v1alpha1
-        kind: OverwatchDeployment
-        metadata: {name: lease}
-        spec:
-          storage: {prefix: %s}
-          etlDatabase: %s
-          consumerDatabase: %s_consumer
-          scopes: [audit]
-          primordialDate: "2026-11-01"
-          workspaces:
-            - name: demo
-              organizationId: "42"
-              auditLogs: {path: %s}
-        """.formatted(prefix, etl, etl, audit);
   }
 }
