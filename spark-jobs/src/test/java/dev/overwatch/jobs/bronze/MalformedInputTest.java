@@ -153,7 +153,8 @@ class MalformedInputTest {
   void restAnswersAndEventLogsTwelveKindsQuarantined() throws IOException {
     SparkSession spark = TestSpark.session();
     Path dir = TestSpark.newDir("malformed-rest");
-    TableStore store = new TableStore(spark, "file:" + dir.resolve("store"), "etl");
+    TableStore store = new TableStore(spark, "file:" + dir.resolve("store"), "malformed_rest");
+    spark.sql("CREATE DATABASE IF NOT EXISTS malformed_rest LOCATION 'file:" + dir.resolve("store").resolve("malformed_rest") + "'");
     String good = "{\"cluster_id\":\"c1\",\"num_workers\":2,\"autotermination_minutes\":\"120\",\"enable_elastic_disk\":true,"
         + "\"cluster_cores\":4.5}";
     RestModule module = new RestModule(List.of(good,
