@@ -67,6 +67,31 @@ public final class AuditFixtures {
     }
   }
 
+  /** A deployment of one workspace ("demo", organization 42) with the audit scope over {@code audit}, for in-process runs. */
+  public static dev.overwatch.api.v1alpha1.OverwatchDeployment deployment(Path prefix, String etl, Path audit,
+      LocalDate primordial) {
+    return dev.overwatch.jobs.config.Deployments.parse(deploymentYaml(prefix, etl, audit, primordial), etl);
+  }
+
+  /** The same deployment as YAML, for child JVMs ({@code overwatch run --deployment FILE}). */
+  public static String deploymentYaml(Path prefix, String etl, Path audit, LocalDate primordial) {
+    return """
+        apiVersion: overwatch.dev/v1alpha1
+        kind: OverwatchDeployment
+        metadata: {name: %s}
+        spec:
+          storage: {prefix: %s}
+          etlDatabase: %s
+          consumerDatabase: %s_consumer
+          scopes: [audit]
+          primordialDate: "%s"
+          workspaces:
+            - name: demo
+              organizationId: "42"
+              auditLogs: {path: %s}
+        """.formatted(etl.replace('_', '-'), prefix, etl, etl, primordial, audit);
+  }
+
   private static void write(Path file, String content) {
     try {
       Files.createDirectories(file.getParent());

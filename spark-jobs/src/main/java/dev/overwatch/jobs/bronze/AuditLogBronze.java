@@ -126,12 +126,14 @@ public final class AuditLogBronze implements Module {
       throw new NoNewDataException("no audit-log files for " + ctx.window().fromDate(ctx.zone()) + " .. "
           + ctx.window().untilDate(ctx.zone()) + " under " + root, false);
     }
-    Dataset<Row> lines = TextLines.read(ctx.spark(), files).where("trim(line) <> ''").cache();
-    Column reason = validationReason();
-    Dataset<Row> checked = lines.withColumn("reason", reason);
+    // Unreadable files (corrupt or truncated archives), lines over the size limit and non-UTF-8 lines come with
+    // an error from the reader; the other lines are checked as audit events.
+    Dataset<Row> lines = TextLines.read(ctx.spark(), files).where("error IS NOT NULL OR trim(line) <> ''").cache();
+    Dataset<Row> checked = lines.withColumn("reason", coalesce(col("error"), validationReason()));
     ctx.quarantine(checked.where(col("reason").isNotNull()).select(
         lit(ctx.organizationId()).as("organization_id"), col("filename").as("source"),
-        concat(lit("byte "), col("offset").cast("string")).as("position"), col("reason"), col("line").as("record")));
+        when(col("offset").lt(0), lit("file")).otherwise(concat(lit("byte "), col("offset").cast("string"))).as("position"),
+        col("reason"), col("line").as("record")));
     Dataset<Row> valid = checked.where(col("reason").isNull()).select("filename", "line");
     return parse(ctx, valid);
   }
@@ -145,7 +147,8 @@ public final class AuditLogBronze implements Module {
     Column params = expr("get_json_object(line, '$.requestParams')");
     Column response = expr("get_json_object(line, '$.response')");
     Column status = expr("get_json_object(line, '$.response.statusCode')");
-    return when(json.isNull().or(expr("NOT startswith(ltrim(line), '{')")), lit("malformed JSON"))
+    Column reason = when(json.isNull(), lit("malformed JSON"))
+        .when(expr("NOT startswith(ltrim(line), '{')"), lit("not a JSON object"))
         .when(ts.isNull(), lit("missing timestamp"))
         .when(expr("NOT (get_json_object(line, '$.timestamp') RLIKE '^[0-9]{10,16}$')"),
             concat(lit("timestamp is not epoch milliseconds: "), ts))
@@ -154,8 +157,34 @@ public final class AuditLogBronze implements Module {
             lit("requestParams is not an object"))
         .when(response.isNotNull().and(expr("NOT startswith(get_json_object(line, '$.response'), '{')")),
             lit("response is not an object"))
-        .when(status.isNotNull().and(expr("NOT (get_json_object(line, '$.response.statusCode') RLIKE '^-?[0-9]+$')")),
+        .when(status.isNotNull().and(expr("NOT (get_json_object(line, '$.response.statusCode') RLIKE '^-?[0-9]{1,18}$')")),
             concat(lit("response.statusCode is not a number: "), status));
+    // A typed request parameter with a value of another type (e.g. num_workers: "two") would fail the cast to the
+    // master schema, and with it the module on every run: such a record is quarantined instead.
+    for (StructField f : REQUEST_PARAMS.fields()) {
+      String pattern = typePattern(f.dataType());
+      if (pattern != null) {
+        Column value = expr("get_json_object(line, '$.requestParams." + f.name() + "')");
+        reason = reason.when(value.isNotNull().and(value.rlike(pattern).unary_$bang()),
+            concat(lit("requestParams." + f.name() + " is not " + f.dataType().simpleString() + ": "),
+                expr("left(get_json_object(line, '$.requestParams." + f.name() + "'), 200)")));
+      }
+    }
+    return reason;
+  }
+
+  /** The text of a JSON value castable to the type, or null for strings (any value fits). */
+  private static String typePattern(org.apache.spark.sql.types.DataType type) {
+    if (type.equals(DataTypes.IntegerType)) {
+      return "^\\s*-?[0-9]{1,9}\\s*$";
+    }
+    if (type.equals(DataTypes.LongType)) {
+      return "^\\s*-?[0-9]{1,18}\\s*$";
+    }
+    if (type.equals(DataTypes.BooleanType)) {
+      return "^(?i)\\s*(true|false|t|f|yes|no|y|n|1|0)\\s*$";
+    }
+    return null;
   }
 
   private Dataset<Row> parse(ModuleContext ctx, Dataset<Row> valid) {

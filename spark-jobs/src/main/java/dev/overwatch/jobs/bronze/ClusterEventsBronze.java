@@ -83,6 +83,6 @@ public final class ClusterEventsBronze implements Module {
       ctx.sideOutput(ERRORS, SnapshotSupport.errorRows(ctx, failed, start, end));
     }
     List<String> events = outcomes.stream().filter(o -> !o.failed()).flatMap(o -> o.value().stream()).toList();
-    return SchemaEnforcer.enforce(SnapshotSupport.fromApi(ctx, events, "cluster events", SHAPES), MINIMUM);
+    return SnapshotSupport.fromApi(ctx, events, "cluster events", SHAPES, MINIMUM);
   }
 }

@@ -90,7 +90,8 @@ public final class ClustersSnapshotBronze implements Module {
       ctx.sideOutput(ERRORS, SnapshotSupport.errorRows(ctx, failed, ctx.window().fromTS(), ctx.window().untilTS()));
     }
     List<String> clusters = outcomes.stream().filter(o -> !o.failed()).map(FanOut.Outcome::value).toList();
-    Dataset<Row> df = SnapshotSupport.fromApi(ctx, clusters, "cluster definitions", SHAPES);
+    Dataset<Row> df = SnapshotSupport.fromApi(ctx,
+        SnapshotSupport.loadable(ctx, clusters, "cluster definitions", MINIMUM), "cluster definitions", SHAPES);
     if (!Arrays.asList(df.columns()).contains("cluster_id")) {
       throw new NoNewDataException("clusters/get returned no cluster_id", true);
     }

@@ -45,6 +45,6 @@ public final class JobsSnapshotBronze implements Module {
   public Dataset<Row> transform(ModuleContext ctx) {
     List<String> jobs = ctx.api().getAll("/api/2.1/jobs/list", Map.of("limit", "25", "expand_tasks", "true"), "jobs",
         Paging.HAS_MORE);
-    return SchemaEnforcer.enforce(SnapshotSupport.fromApi(ctx, jobs, "jobs", SHAPES), MINIMUM);
+    return SnapshotSupport.fromApi(ctx, jobs, "jobs", SHAPES, MINIMUM);
   }
 }

@@ -39,6 +39,6 @@ public final class PoolsSnapshotBronze implements Module {
   @Override
   public Dataset<Row> transform(ModuleContext ctx) {
     List<String> pools = ctx.api().getAll("/api/2.0/instance-pools/list", Map.of(), "instance_pools", Paging.NONE);
-    return SchemaEnforcer.enforce(SnapshotSupport.fromApi(ctx, pools, "instance pools", SHAPES), MINIMUM);
+    return SnapshotSupport.fromApi(ctx, pools, "instance pools", SHAPES, MINIMUM);
   }
 }

@@ -5,8 +5,12 @@ import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.NoNewDataException;
+import dev.overwatch.jobs.engine.Quarantine;
+import dev.overwatch.jobs.engine.SchemaEnforcer;
 import dev.overwatch.jobs.engine.TableStore;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.sources.FanOut;
@@ -137,6 +141,87 @@ public final class SnapshotSupport {
       throw new NoNewDataException("the API returned no " + what, true);
     }
     return parse(ctx.spark(), json, shapes).withColumn(TargetTable.ORG, lit(ctx.organizationId()));
+  }
+
+  /**
+   * As {@link #fromApi(ModuleContext, List, String, Map)}, enforced to the module's minimum schema. A document that
+   * is not a JSON object, is over {@link #MAX_DOCUMENT_CHARS}, or has a top-level number or boolean field of the
+   * minimum schema holding something else (e.g. {@code "num_workers": "two"}, which would fail the cast and the
+   * module on every run) is quarantined with its reason; the others are loaded.
+   */
+  public static Dataset<Row> fromApi(ModuleContext ctx, List<String> json, String what, Map<String, DataType> shapes,
+      StructType minimum) {
+    if (json.isEmpty()) {
+      throw new NoNewDataException("the API returned no " + what, true);
+    }
+    return SchemaEnforcer.enforce(fromApi(ctx, loadable(ctx, json, what, minimum), what, shapes), minimum);
+  }
+
+  /** The documents that can be loaded; the others are quarantined with their reason (see the 5-argument fromApi). */
+  public static List<String> loadable(ModuleContext ctx, List<String> json, String what, StructType minimum) {
+    List<String> good = new ArrayList<>();
+    List<Row> bad = new ArrayList<>();
+    for (int i = 0; i < json.size(); i++) {
+      String doc = json.get(i);
+      String problem = problem(doc, minimum);
+      if (problem == null) {
+        good.add(doc);
+      } else {
+        bad.add(RowFactory.create(ctx.organizationId(), "api: " + what, "document " + i, problem,
+            doc.length() > Quarantine.MAX_RECORD_CHARS ? doc.substring(0, Quarantine.MAX_RECORD_CHARS) : doc));
+      }
+    }
+    if (!bad.isEmpty()) {
+      ctx.quarantine(ctx.spark().createDataFrame(bad, Quarantine.SCHEMA));
+      if (good.isEmpty()) {
+        throw new NoNewDataException("every one of the " + json.size() + " " + what + " was quarantined", true);
+      }
+    }
+    return good;
+  }
+
+  /** Longest REST document loaded (a cluster or job definition is a few KiB; a run with many tasks well under 1 MiB). */
+  public static final int MAX_DOCUMENT_CHARS = 16 * 1024 * 1024;
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Why a document cannot be loaded, or null. */
+  static String problem(String doc, StructType minimum) {
+    if (doc.length() > MAX_DOCUMENT_CHARS) {
+      return "document of " + doc.length() + " characters is over the limit of " + MAX_DOCUMENT_CHARS + " (kept truncated)";
+    }
+    JsonNode node;
+    try {
+      node = JSON.readTree(doc);
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      return "malformed JSON: " + e.getOriginalMessage();
+    }
+    if (node == null || !node.isObject()) {
+      return "not a JSON object";
+    }
+    for (StructField f : minimum.fields()) {
+      JsonNode v = node.get(f.name());
+      if (v != null && !v.isNull() && !fits(v, f.dataType())) {
+        String text = v.toString();
+        return f.name() + " is not " + f.dataType().simpleString() + ": " + (text.length() > 200 ? text.substring(0, 200) : text);
+      }
+    }
+    return null;
+  }
+
+  private static boolean fits(JsonNode v, DataType type) {
+    String text = v.isValueNode() ? v.asText().strip() : null;
+    if (type.equals(DataTypes.LongType) || type.equals(DataTypes.IntegerType)) {
+      int digits = type.equals(DataTypes.LongType) ? 18 : 9;
+      return v.isIntegralNumber() ? v.canConvertToLong() && (digits == 18 || v.canConvertToInt())
+          : text != null && v.isTextual() && text.matches("-?[0-9]{1," + digits + "}");
+    }
+    if (type.equals(DataTypes.DoubleType)) {
+      return v.isNumber() || (v.isTextual() && text.matches("-?[0-9]+(\\.[0-9]*)?([eE][-+]?[0-9]+)?"));
+    }
+    if (type.equals(DataTypes.BooleanType)) {
+      return v.isBoolean() || (v.isTextual() && text.matches("(?i)true|false"));
+    }
+    return true;
   }
 
   /** JSON documents -> rows: infer, shape, parse, drop nulls from top-level maps, scrub names. */

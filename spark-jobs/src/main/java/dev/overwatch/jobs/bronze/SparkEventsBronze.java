@@ -10,6 +10,7 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
+import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -107,7 +108,10 @@ public final class SparkEventsBronze implements Module {
     Map<String, Boolean> selected = new LinkedHashMap<>();
     for (EventLogFile f : newFiles) {
       Long mtime = f.fileCreateEpochMS();
-      boolean inWindow = mtime != null && mtime >= from && mtime < until;
+      // Selected by the tracker, not by time alone: a file not processed yet whose mtime is before this window
+      // (copied in late with its original mtime, or skipped by an earlier failure) is loaded now. Only the first
+      // window keeps its lower bound: history before the primordial date is not loaded.
+      boolean inWindow = mtime != null && mtime < until && (mtime >= from || !ctx.window().firstRun());
       // Completed after being seen in progress: its mtime may precede this window, it was not loadable before.
       boolean completedLate = mtime != null && mtime < until && tracker.pending().contains(f.pendingKey());
       selected.put(f.filename(), inWindow || completedLate);
@@ -147,11 +151,37 @@ public final class SparkEventsBronze implements Module {
     ctx.quarantine(readable.where(event.isNull()).select(lit(org).as("organization_id"),
         col("filename").as("source"), concat(lit("line "), col("lineNo").cast("string")).as("position"),
         lit("not a JSON Spark listener event").as("reason"), col("line").as("record")));
-    Dataset<Row> good = readable.where(event.isNotNull()).select("filename", "line");
+    // A number field holding something else (e.g. "Timestamp": "yesterday") would turn the inferred column into a
+    // string whose cast to the master schema fails the module on every run: quarantine the event instead.
+    Column badNumber = badNumber("line");
+    Dataset<Row> events = readable.where(event.isNotNull()).withColumn("reason", badNumber);
+    ctx.quarantine(events.where(col("reason").isNotNull()).select(lit(org).as("organization_id"),
+        col("filename").as("source"), concat(lit("line "), col("lineNo").cast("string")).as("position"),
+        col("reason"), col("line").as("record")));
+    Dataset<Row> good = events.where(col("reason").isNull()).select("filename", "line");
     if (good.isEmpty()) {
       throw new NoNewDataException("the new Spark event-log files hold no readable events", true);
     }
     return parse(ctx, good, identified, unreadable.keySet());
+  }
+
+  /** JSON paths of the event fields the master schema types as numbers (ids and epoch-millisecond times). */
+  static final List<String> NUMBER_FIELDS = List.of("Timestamp", "Stage ID", "Stage Attempt ID", "Job ID",
+      "Completion Time", "Submission Time", "executionId", "time", "Stage Info.Stage ID",
+      "Stage Info.Stage Attempt ID", "Stage Info.Submission Time", "Stage Info.Completion Time", "Task Info.Task ID",
+      "Task Info.Launch Time", "Task Info.Finish Time", "Task Info.Attempt");
+
+  /** Why an event's number field is not a number, or null. */
+  static Column badNumber(String lineColumn) {
+    Column reason = lit(null).cast("string");
+    for (int i = NUMBER_FIELDS.size() - 1; i >= 0; i--) {
+      String field = NUMBER_FIELDS.get(i);
+      String path = "$" + Arrays.stream(field.split("\\.")).map(p -> "['" + p + "']").collect(Collectors.joining());
+      Column value = get_json_object(col(lineColumn), path);
+      reason = when(value.isNotNull().and(value.rlike("^-?[0-9]{1,18}$").unary_$bang()),
+          concat(lit("event field " + field + " is not a number: "), substring(value, 1, 200))).otherwise(reason);
+    }
+    return reason;
   }
 
   // ------------------------------------------------------------------ discovery inputs

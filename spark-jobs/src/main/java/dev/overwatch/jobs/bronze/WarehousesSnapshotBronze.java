@@ -50,7 +50,8 @@ public final class WarehousesSnapshotBronze implements Module {
   @Override
   public Dataset<Row> transform(ModuleContext ctx) {
     List<String> warehouses = ctx.api().getAll("/api/2.0/sql/warehouses", Map.of(), "warehouses", Paging.NONE);
-    Dataset<Row> df = SnapshotSupport.fromApi(ctx, warehouses, "SQL warehouses", SHAPES);
+    Dataset<Row> df = SnapshotSupport.fromApi(ctx,
+        SnapshotSupport.loadable(ctx, warehouses, "SQL warehouses", MINIMUM), "SQL warehouses", SHAPES);
     if (Arrays.asList(df.columns()).contains("tags")) {
       df = df.withColumn("tags", expr("map_from_entries(filter(tags.custom_tags, t -> t.key IS NOT NULL))"));
     }

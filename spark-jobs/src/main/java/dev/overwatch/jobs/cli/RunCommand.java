@@ -10,11 +10,14 @@ import dev.overwatch.jobs.engine.ModuleResult;
 import dev.overwatch.jobs.engine.Pipeline;
 import dev.overwatch.jobs.engine.RunSettings;
 import dev.overwatch.jobs.engine.RunSummary;
+import dev.overwatch.jobs.engine.SparkSessions;
+import dev.overwatch.jobs.engine.WriterLease;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.OffsetDateTime;
@@ -55,6 +58,11 @@ final class RunCommand implements Callable<Integer> {
   @Option(names = "--run", paramLabel = "FILE", description = "OverwatchRun resource (YAML) giving run id, snapshot time and modules.")
   Path runFile;
 
+  @Option(names = "--lease-wait", paramLabel = "SECONDS", defaultValue = "1800",
+      description = "How long to wait while another run writes to the same storage; 0 fails at once"
+          + " (default: ${DEFAULT-VALUE}).")
+  long leaseWaitSeconds;
+
   @Option(names = "--summary-file", paramLabel = "PATH", description = "Write the JSON summary there (pods: /dev/termination-log).")
   Path summaryFile;
 
@@ -84,17 +92,29 @@ final class RunCommand implements Callable<Integer> {
     if (id != null && !RUN_ID.matcher(id).matches()) {
       throw new CommandLine.ParameterException(spec.commandLine(), "--run-id: letters, digits, '-' and '_' only (max 64)");
     }
+    if (leaseWaitSeconds < 0) {
+      throw new CommandLine.ParameterException(spec.commandLine(), "--lease-wait: seconds, 0 or more (got " + leaseWaitSeconds + ")");
+    }
+    WriterLease.Policy lease = new WriterLease.Policy(Duration.ofSeconds(leaseWaitSeconds), leaseTtl());
     RunSettings settings = new RunSettings(dep, id != null ? id : RunSettings.newRunId(), parseSnapshot(snap), layers,
-        include, exclude, new HashSet<>(dep.getSpec().disabledModules), FaultInjection.fromEnv(System.getenv()));
+        include, exclude, new HashSet<>(dep.getSpec().disabledModules), FaultInjection.fromEnv(System.getenv()), lease);
     PrintWriter out = spec.commandLine().getOut();
     out.printf("Overwatch run %s, snapshot %s, layers %s%n", settings.runId(), settings.snapshot(),
         layers.stream().map(Layer::cliName).toList());
     out.flush();
     long started = System.currentTimeMillis();
-    List<ModuleResult> results = new Pipeline(DeploymentOption.session(dep), Modules.all(), r -> {
-      out.println(SummaryTable.progressLine(r));
-      out.flush();
-    }).run(settings);
+    List<ModuleResult> results;
+    try {
+      results = new Pipeline(DeploymentOption.session(dep), Modules.all(), r -> {
+        out.println(SummaryTable.progressLine(r));
+        out.flush();
+      }).run(settings, () -> SparkSessions.closeEmbeddedCatalog(dep.getSpec()));
+    } catch (WriterLease.HeldException e) {
+      // Not a crash: another run is the writer. One clear line naming it, no stack trace.
+      spec.commandLine().getErr().println("error: " + e.getMessage());
+      spec.commandLine().getErr().flush();
+      return OverwatchJob.EXIT_FAILED;
+    }
     out.println();
     out.print(SummaryTable.render(results));
     String json = RunSummary.toJson(settings.runId(), layer.toLowerCase(Locale.ROOT), settings.snapshot(), results);
@@ -113,6 +133,12 @@ final class RunCommand implements Callable<Integer> {
     return ok ? 0 : OverwatchJob.EXIT_FAILED;
   }
 
+  /** Lease expiry; OVERWATCH_LEASE_TTL_SECONDS shortens it (tests of a killed holder). */
+  private static Duration leaseTtl() {
+    String ttl = System.getenv("OVERWATCH_LEASE_TTL_SECONDS");
+    return ttl == null ? WriterLease.Policy.DEFAULT.ttl() : Duration.ofSeconds(Long.parseLong(ttl));
+  }
+
   private List<Layer> parseLayers() {
     String l = layer.toLowerCase(Locale.ROOT);
     if (l.equals("all")) {
@@ -124,6 +150,16 @@ final class RunCommand implements Callable<Integer> {
   }
 
   private Instant parseSnapshot(String value) {
+    Instant snapshot = parseSnapshotValue(value);
+    if (snapshot.isAfter(Instant.now().plus(Pipeline.MAX_CLOCK_SKEW))) {
+      // Windows end at the snapshot; a later run with a real "now" would start after it and skip the days between.
+      throw new CommandLine.ParameterException(spec.commandLine(), "--snapshot-time: " + snapshot
+          + " is in the future (now " + Instant.now() + "); windows would skip the days up to it");
+    }
+    return snapshot;
+  }
+
+  private Instant parseSnapshotValue(String value) {
     if (value == null) {
       return Instant.now();
     }

@@ -23,6 +23,11 @@ final class SqlCommand implements Callable<Integer> {
   @Mixin
   FormatOption output;
 
+  @CommandLine.Option(names = "--allow-writes",
+      description = "Also run statements that change tables, views, databases or settings (DDL, DML)."
+          + " Without it the query runs read-only: no writes, no reflection functions, no SQL on file paths.")
+  boolean allowWrites;
+
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;
 
@@ -30,18 +35,29 @@ final class SqlCommand implements Callable<Integer> {
   public Integer call() {
     OverwatchDeployment dep = deployment.load();
     SparkSession spark = DeploymentOption.session(dep);
+    if (!allowWrites) {
+      spark = ReadOnlySql.session(spark);
+    }
     spark.catalog().setCurrentDatabase(spark.catalog().databaseExists(dep.getSpec().etlDatabase)
         ? dep.getSpec().etlDatabase : "default");
     Dataset<Row> result;
     try {
+      if (!allowWrites) {
+        var refusal = ReadOnlySql.refusal(spark, query);
+        if (refusal.isPresent()) {
+          throw new CommandLine.ParameterException(spec.commandLine(), "QUERY: " + refusal.get());
+        }
+      }
       result = spark.sql(query);
+    } catch (CommandLine.ParameterException e) {
+      throw e;
     } catch (Exception e) {
       // Scala throws AnalysisException (checked in Java) undeclared. A query that does not parse or resolve
       // is a bad argument: one clear line (no plan dump), exit code 2.
       if (e instanceof AnalysisException analysis) {
         throw new CommandLine.ParameterException(spec.commandLine(), "QUERY: " + analysis.getSimpleMessage());
       }
-      throw e;
+      throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
     }
     QueryOutput.print(result, output.format, spec.commandLine().getOut());
     return 0;

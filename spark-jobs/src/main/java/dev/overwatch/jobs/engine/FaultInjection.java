@@ -4,12 +4,26 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Crash points for the exactly-once tests: environment variable OVERWATCH_FAULT_INJECTION=
- * {@code halt-after-write:<moduleId>} stops the JVM like a kill -9 right after the module's
- * target commit and before its report row; {@code fail-after-write:<moduleId>} throws there instead.
+ * Crash points for the exactly-once tests, set by the environment variable OVERWATCH_FAULT_INJECTION=
+ * {@code <action>-<point>:<moduleId>}. Actions: {@code halt} stops the JVM like a kill -9; {@code fail} throws an
+ * ordinary exception (the module fails and rolls back); {@code abort} throws an {@link Abort} error that no engine
+ * code catches, so the run ends there with no outcome row and no rollback, like a kill, inside one test JVM.
+ * Points, in order: {@code before-write} (RUNNING marker written, nothing else), {@code after-target} (target
+ * committed, side tables and quarantine not), {@code after-write} (everything committed, no outcome row),
+ * {@code after-report} (outcome row written), {@code rollback} (at the start of a rollback). Several faults are
+ * separated by commas, e.g. {@code fail-after-write:1004,fail-rollback:1004}.
  */
 public record FaultInjection(Optional<String> spec) {
   public static final String ENV = "OVERWATCH_FAULT_INJECTION";
+
+  /** The in-process stand-in for a kill: an Error, so the engine's exception handlers let it through. */
+  public static final class Abort extends Error {
+    private static final long serialVersionUID = 1L;
+
+    Abort(String message) {
+      super(message);
+    }
+  }
 
   public static FaultInjection fromEnv(Map<String, String> env) {
     return new FaultInjection(Optional.ofNullable(env.get(ENV)));
@@ -19,15 +33,44 @@ public record FaultInjection(Optional<String> spec) {
     return new FaultInjection(Optional.empty());
   }
 
+  public static FaultInjection of(String spec) {
+    return new FaultInjection(Optional.of(spec));
+  }
+
+  void beforeWrite(int moduleId) {
+    at("before-write", moduleId);
+  }
+
+  void afterTarget(int moduleId) {
+    at("after-target", moduleId);
+  }
+
   void afterWrite(int moduleId) {
+    at("after-write", moduleId);
+  }
+
+  void afterReport(int moduleId) {
+    at("after-report", moduleId);
+  }
+
+  void inRollback(int moduleId) {
+    at("rollback", moduleId);
+  }
+
+  private void at(String point, int moduleId) {
     if (spec.isEmpty()) {
       return;
     }
-    if (spec.get().equals("halt-after-write:" + moduleId)) {
+    String suffix = "-" + point + ":" + moduleId;
+    java.util.List<String> faults = java.util.Arrays.asList(spec.get().split(","));
+    if (faults.contains("halt" + suffix)) {
       Runtime.getRuntime().halt(137);
     }
-    if (spec.get().equals("fail-after-write:" + moduleId)) {
-      throw new IllegalStateException("injected failure after the write of module " + moduleId);
+    if (faults.contains("fail" + suffix)) {
+      throw new IllegalStateException("injected failure at " + point + " of module " + moduleId);
+    }
+    if (faults.contains("abort" + suffix)) {
+      throw new Abort("injected abort at " + point + " of module " + moduleId);
     }
   }
 }

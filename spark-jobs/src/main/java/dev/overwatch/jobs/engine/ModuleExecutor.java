@@ -59,9 +59,18 @@ final class ModuleExecutor {
       return report(spec, window, start, Statuses.empty(why), Outcome.EMPTY, 0, 0, Map.of(), why, window.fromTS());
     }
 
-    cleanUpAfterDeadRuns(spec);
-    long attempt = run.report().attempts(run.workspace().organizationId(), spec.id(), run.runId());
-    run.report().append(entry(spec, window, start, start, Statuses.RUNNING, 0, 0, Map.of()));
+    String org = run.workspace().organizationId();
+    run.checkLease();
+    String deadRunProblem = cleanUpAfterDeadRuns(spec);
+    if (deadRunProblem != null) {
+      // The table is not back in a known state: running now would build on the dead run's rows.
+      return report(spec, window, 0, Statuses.failed(false, deadRunProblem), Outcome.FAILED, 0, 0, Map.of(),
+          deadRunProblem, window.untilTS(), null);
+    }
+    long attempt = run.report().attempts(org, spec.id(), run.runId());
+    String attemptId = attemptId(org, spec.id(), run.runId(), attempt);
+    run.report().append(entry(spec, window, start, start, Statuses.RUNNING, 0, 0, Map.of(), attemptId));
+    TableStore.WriteRequest request = run.writeRequest(window, attempt, attemptId);
 
     ModuleContext ctx = run.newContext(spec, window);
     Dataset<Row> output = null;
@@ -71,38 +80,42 @@ final class ModuleExecutor {
       Map<String, String> metrics = Map.of();
       String emptyReason = null;
       try {
+        run.faults().beforeWrite(spec.id());
         output = module.transform(ctx).persist(StorageLevel.MEMORY_AND_DISK());
         if (output.isEmpty()) {
           emptyReason = "no new data in the window";
         } else {
-          TableStore.WriteResult result = run.store().write(spec.target(), output, run.writeRequest(window, attempt));
+          run.checkLease();
+          TableStore.WriteResult result = run.store().write(spec.target(), output, request);
           rows = result.rows();
           metrics = result.metrics();
+          run.faults().afterTarget(spec.id());
         }
       } catch (NoNewDataException e) {
         if (!e.allowProgression()) {
-          quarantined = writeExtras(spec, ctx, window, attempt);
+          quarantined = writeExtras(spec, ctx, request);
           run.faults().afterWrite(spec.id());
           return report(spec, window, start, Statuses.empty(e.getMessage()), Outcome.EMPTY, 0, quarantined, Map.of(),
-              e.getMessage(), window.fromTS());
+              e.getMessage(), window.fromTS(), attemptId);
         }
         emptyReason = e.getMessage();
       }
-      quarantined = writeExtras(spec, ctx, window, attempt);
+      quarantined = writeExtras(spec, ctx, request);
       run.faults().afterWrite(spec.id());
       if (emptyReason != null) {
         return report(spec, window, start, Statuses.empty(emptyReason), Outcome.EMPTY, 0, quarantined, Map.of(),
-            emptyReason, window.untilTS());
+            emptyReason, window.untilTS(), attemptId);
       }
       return report(spec, window, start, Statuses.SUCCESS, Outcome.SUCCESS, rows, quarantined, metrics, "",
-          window.untilTS());
+          window.untilTS(), attemptId);
     } catch (Exception e) {
       // Exception, not RuntimeException: Spark's AnalysisException (e.g. a Delta schema conflict) is checked.
       LOG.error("Module {} ({}) failed for workspace {}", spec.id(), spec.name(), run.workspace().name(), e);
-      boolean rolledBack = rollback(spec, run.runId());
+      boolean rolledBack = rollback(spec, run.runId(), attemptId);
       String error = stackTrace(e);
+      // A failed rollback leaves the execution open (ROLLBACK FAILED does not close it): the next run retries it.
       return report(spec, window, 0, Statuses.failed(rolledBack, error), Outcome.FAILED, 0, 0, Map.of(),
-          firstLine(e), window.untilTS());
+          firstLine(e), window.untilTS(), attemptId);
     } finally {
       if (output != null) {
         output.unpersist();
@@ -112,9 +125,9 @@ final class ModuleExecutor {
   }
 
   /** Side outputs and quarantined records, committed after the target; returns the quarantine count. */
-  private long writeExtras(ModuleSpec spec, ModuleContext ctx, TimeWindow window, long attempt) {
+  private long writeExtras(ModuleSpec spec, ModuleContext ctx, TableStore.WriteRequest request) {
     for (Map.Entry<TargetTable, Dataset<Row>> side : ctx.sideOutputs().entrySet()) {
-      run.store().write(side.getKey(), side.getValue(), run.writeRequest(window, attempt));
+      run.store().write(side.getKey(), side.getValue(), request);
     }
     if (ctx.quarantined().isEmpty()) {
       return 0;
@@ -123,55 +136,73 @@ final class ModuleExecutor {
         .withColumn("record", substring(col("record"), 1, Quarantine.MAX_RECORD_CHARS))
         .withColumn("moduleID", lit(spec.id()))
         .withColumn("moduleName", lit(spec.name()));
-    return run.store().write(Quarantine.TABLE, bad, run.writeRequest(window, attempt).forWriter(String.valueOf(spec.id())))
-        .rows();
+    return run.store().write(Quarantine.TABLE, bad, request).rows();
   }
 
-  /** A previous process died inside this module: remove what it wrote and close its report (exactly-once). */
-  private void cleanUpAfterDeadRuns(ModuleSpec spec) {
-    for (String deadRun : run.report().unfinishedRuns(run.workspace().organizationId(), spec.id())) {
-      LOG.warn("Module {} of run {} never finished for workspace {}; removing its rows", spec.id(), deadRun,
-          run.workspace().name());
-      boolean ok = rollback(spec, deadRun);
-      long now = System.currentTimeMillis();
-      run.report().append(new PipelineReport.Entry(run.workspace().organizationId(), run.workspace().name(), spec.id(),
-          spec.name(), run.primordialDate(), 0, 0, 0, 0,
-          Statuses.failed(ok, "the process ended inside the module; its rows were removed by run " + run.runId()
-              + " at " + java.time.Instant.ofEpochMilli(now)),
-          0, 0, Map.of(), run.inputConfig(), run.parsedConfig(), run.snapshot(), deadRun));
+  /** Tag of one execution: workspace, module, run and the run's attempt number (a retried layer reuses its run id). */
+  static String attemptId(String organizationId, int moduleId, String runId, long attempt) {
+    return "overwatch:" + organizationId + ":" + moduleId + ":" + runId + ":" + attempt;
+  }
+
+  /**
+   * A previous process died inside this module (or its rollback failed): put its tables back and close its
+   * execution. Keyed by execution, not run, so a run killed twice is cleaned twice. Returns why the cleanup
+   * failed, or null.
+   */
+  private String cleanUpAfterDeadRuns(ModuleSpec spec) {
+    String org = run.workspace().organizationId();
+    for (PipelineReport.OpenAttempt dead : run.report().openAttempts(org, spec.id())) {
+      LOG.warn("Module {} execution {} never finished for workspace {}; rolling back its writes", spec.id(),
+          dead.attemptId(), run.workspace().name());
+      if (!rollback(spec, dead.runId(), dead.attemptId())) {
+        return "the rollback of execution " + dead.attemptId() + " failed; it is retried on the next run";
+      }
+      run.report().append(new PipelineReport.Entry(org, run.workspace().name(), spec.id(), spec.name(),
+          run.primordialDate(), 0, 0, 0, 0,
+          Statuses.failed(true, (dead.rollbackFailed() ? "the rollback after its failure had failed"
+              : "the process ended inside the module") + "; its writes were rolled back by run " + run.runId()
+              + " at " + java.time.Instant.now()),
+          0, 0, Map.of(), run.inputConfig(), run.parsedConfig(), run.snapshot(), dead.runId(), dead.attemptId()));
     }
+    return null;
   }
 
-  private boolean rollback(ModuleSpec spec, String runId) {
+  private boolean rollback(ModuleSpec spec, String runId, String attemptId) {
     String org = run.workspace().organizationId();
     try {
-      run.store().deleteRun(spec.target(), org, runId);
+      run.faults().inRollback(spec.id());
+      run.store().rollback(spec.target(), org, runId, attemptId, lit(true));
       for (TargetTable side : spec.sideTargets()) {
-        run.store().deleteRun(side, org, runId);
+        run.store().rollback(side, org, runId, attemptId, lit(true));
       }
-      run.store().deleteRun(Quarantine.TABLE, org, runId, col("moduleID").equalTo(spec.id()));
+      run.store().rollback(Quarantine.TABLE, org, runId, attemptId, col("moduleID").equalTo(spec.id()));
       return true;
     } catch (RuntimeException e) {
-      LOG.error("Rollback of module {} for run {} failed", spec.id(), runId, e);
+      LOG.error("Rollback of module {} execution {} failed", spec.id(), attemptId, e);
       return false;
     }
   }
 
   private ModuleResult report(ModuleSpec spec, TimeWindow window, long start, String status, Outcome outcome,
       long rows, long quarantined, Map<String, String> metrics, String message, long writtenUntil) {
+    return report(spec, window, start, status, outcome, rows, quarantined, metrics, message, writtenUntil, null);
+  }
+
+  private ModuleResult report(ModuleSpec spec, TimeWindow window, long start, String status, Outcome outcome,
+      long rows, long quarantined, Map<String, String> metrics, String message, long writtenUntil, String attemptId) {
     long end = outcome == Outcome.FAILED ? 0 : System.currentTimeMillis();
     String bounded = status.length() > MAX_STATUS_CHARS ? status.substring(0, MAX_STATUS_CHARS) : status;
     TimeWindow written = new TimeWindow(window.fromTS(), writtenUntil, window.firstRun());
-    run.report().append(entry(spec, written, start, end, bounded, rows, quarantined, metrics));
+    run.report().append(entry(spec, written, start, end, bounded, rows, quarantined, metrics, attemptId));
     return new ModuleResult(run.workspace().name(), run.workspace().organizationId(), spec.id(), spec.name(),
         spec.layer(), outcome, window.fromTS(), writtenUntil, rows, quarantined, message);
   }
 
   private PipelineReport.Entry entry(ModuleSpec spec, TimeWindow window, long start, long end, String status,
-      long rows, long quarantined, Map<String, String> metrics) {
+      long rows, long quarantined, Map<String, String> metrics, String attemptId) {
     return new PipelineReport.Entry(run.workspace().organizationId(), run.workspace().name(), spec.id(), spec.name(),
         run.primordialDate(), start, end, window.fromTS(), window.untilTS(), status, rows, quarantined, metrics,
-        run.inputConfig(), run.parsedConfig(), run.snapshot(), run.runId());
+        run.inputConfig(), run.parsedConfig(), run.snapshot(), run.runId(), attemptId);
   }
 
   private static String stackTrace(Throwable e) {

@@ -31,6 +31,8 @@ public final class Pipeline {
   public static final String SCHEMA_VERSION = "0.700";
   private static final Logger LOG = LoggerFactory.getLogger(Pipeline.class);
   private static final int WORKSPACE_PARALLELISM = 4;
+  /** How far a snapshot time may lie ahead of this machine's clock (clocks of pods and callers differ a little). */
+  public static final java.time.Duration MAX_CLOCK_SKEW = java.time.Duration.ofMinutes(5);
 
   private final SparkSession spark;
   private final ModuleRegistry registry;
@@ -43,22 +45,40 @@ public final class Pipeline {
   }
 
   public List<ModuleResult> run(RunSettings settings) {
-    OverwatchDeploymentSpec spec = settings.deployment().getSpec();
-    spark.conf().set("spark.sql.session.timeZone", spec.timeZone);
-    Databases databases = new Databases(spark, spec);
-    databases.ensure();
-    List<ModuleResult> results = new ArrayList<>();
-    for (Layer layer : settings.layers()) {
-      if (layer == Layer.PRESENTATION) {
-        results.addAll(new PresentationStep(spark, databases, registry).publish(settings, progress));
-      } else {
-        results.addAll(runLayer(layer, settings, databases));
-      }
-    }
-    return results;
+    return run(settings, () -> { });
   }
 
-  private List<ModuleResult> runLayer(Layer layer, RunSettings settings, Databases databases) {
+  /**
+   * Runs the layers holding the storage's writer lease; {@code beforeRelease} runs last, still under the lease
+   * (the CLI closes an embedded catalog there, which a waiting process opens next).
+   */
+  public List<ModuleResult> run(RunSettings settings, Runnable beforeRelease) {
+    OverwatchDeploymentSpec spec = settings.deployment().getSpec();
+    if (settings.snapshot().isAfter(java.time.Instant.now().plus(MAX_CLOCK_SKEW))) {
+      throw new IllegalArgumentException("snapshot time " + settings.snapshot() + " is in the future; windows would"
+          + " skip the days up to it");
+    }
+    spark.conf().set("spark.sql.session.timeZone", spec.timeZone);
+    Databases databases = new Databases(spark, spec);
+    // One writer per storage: a second process would take this run's RUNNING markers for a dead run's.
+    try (WriterLease lease = WriterLease.acquire(WriterLease.location(databases.storagePrefix(), spec.etlDatabase),
+        spark.sparkContext().hadoopConfiguration(), settings.runId(), settings.lease(), java.time.Clock.systemUTC(),
+        LOG::warn)) {
+      databases.ensure();
+      List<ModuleResult> results = new ArrayList<>();
+      for (Layer layer : settings.layers()) {
+        if (layer == Layer.PRESENTATION) {
+          results.addAll(new PresentationStep(spark, databases, registry).publish(settings, progress));
+        } else {
+          results.addAll(runLayer(layer, settings, databases, lease));
+        }
+      }
+      beforeRelease.run();
+      return results;
+    }
+  }
+
+  private List<ModuleResult> runLayer(Layer layer, RunSettings settings, Databases databases, WriterLease lease) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     List<WorkspaceSpec> active = spec.workspaces.stream().filter(w -> !Boolean.FALSE.equals(w.active)).toList();
     PipelineReport report = new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
@@ -72,7 +92,7 @@ public final class Pipeline {
       List<Future<List<ModuleResult>>> futures = new ArrayList<>();
       for (WorkspaceSpec ws : active) {
         WorkspaceConfig workspace = WorkspaceConfig.of(spec, ws);
-        futures.add(pool.submit(() -> runWorkspaceLayer(layer, settings, databases, workspace)));
+        futures.add(pool.submit(() -> runWorkspaceLayer(layer, settings, databases, workspace, lease)));
       }
       List<ModuleResult> results = new ArrayList<>();
       for (Future<List<ModuleResult>> f : futures) {
@@ -94,14 +114,14 @@ public final class Pipeline {
   }
 
   private List<ModuleResult> runWorkspaceLayer(Layer layer, RunSettings settings, Databases databases,
-      WorkspaceConfig workspace) {
+      WorkspaceConfig workspace, WriterLease lease) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     SparkSession session = spark.newSession();
     session.conf().set("spark.sql.session.timeZone", spec.timeZone);
     TableStore store = new TableStore(session, databases.storagePrefix(), spec.etlDatabase);
     String tempRoot = databases.storagePrefix() + "/_tmp";
     List<ModuleResult> results = new ArrayList<>();
-    try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, registry, tempRoot)) {
+    try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, registry, tempRoot, lease)) {
       Map<Integer, ModuleState> states = new HashMap<>(run.report().loadStates(workspace.organizationId()));
       ModuleExecutor executor = new ModuleExecutor(run);
       if (layer == Layer.GOLD && PriceRefresh.needed(workspace.scopes())) {
@@ -120,6 +140,7 @@ public final class Pipeline {
             result.outcome() == ModuleResult.Outcome.FAILED ? Statuses.FAILED_PREFIX : stateStatus(result)));
         results.add(result);
         progress.accept(result);
+        settings.faults().afterReport(ms.id());
       }
     } catch (RuntimeException e) {
       LOG.error("Workspace {} stopped in layer {}", workspace.name(), layer, e);
@@ -148,7 +169,8 @@ public final class Pipeline {
         StructType schema = Quarantine.SCHEMA.add("moduleID", DataTypes.IntegerType).add("moduleName", DataTypes.StringType);
         store.write(Quarantine.TABLE, store.spark().createDataFrame(bad, schema),
             new TableStore.WriteRequest(workspace.organizationId(), workspace.name(), settings.runId(),
-                settings.snapshot(), new TimeWindow(now, now, false), ZoneId.of(settings.deployment().getSpec().timeZone), 0).forWriter("0"));
+                settings.snapshot(), new TimeWindow(now, now, false), ZoneId.of(settings.deployment().getSpec().timeZone), 0,
+                "prices:" + settings.runId()));
       }
       long changed = outcome.rowsOpened() + outcome.rowsClosed();
       String message = outcome.rowsOpened() + " row(s) opened, " + outcome.rowsClosed() + " closed"

@@ -1,12 +1,15 @@
 package dev.overwatch.jobs.engine;
 
 import static dev.overwatch.jobs.engine.TableStore.field;
+import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 
 import java.sql.Timestamp;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -42,21 +45,38 @@ public final class PipelineReport {
       field("parsedConfig", DataTypes.StringType),
       field("externalizeOptimize", DataTypes.BooleanType),
       field("Pipeline_SnapTS", DataTypes.TimestampType),
-      field("Overwatch_RunID", DataTypes.StringType)});
+      field("Overwatch_RunID", DataTypes.StringType),
+      field("attemptID", DataTypes.StringType)});
 
-  /** One report row. */
+  /**
+   * One report row.
+   *
+   * @param attemptId one execution of the module by the run for the workspace (a run id is reused when a layer is
+   *     retried); the RUNNING marker and the outcome row of an execution carry the same id
+   */
   public record Entry(String organizationId, String workspaceName, int moduleId, String moduleName,
       String primordialDate, long runStartTS, long runEndTS, long fromTS, long untilTS, String status,
       long rowsWritten, long recordsQuarantined, Map<String, String> writeOpsMetrics, String inputConfig,
-      String parsedConfig, Instant snapshot, String runId) {
+      String parsedConfig, Instant snapshot, String runId, String attemptId) {
+
+    public Entry(String organizationId, String workspaceName, int moduleId, String moduleName, String primordialDate,
+        long runStartTS, long runEndTS, long fromTS, long untilTS, String status, long rowsWritten,
+        long recordsQuarantined, Map<String, String> writeOpsMetrics, String inputConfig, String parsedConfig,
+        Instant snapshot, String runId) {
+      this(organizationId, workspaceName, moduleId, moduleName, primordialDate, runStartTS, runEndTS, fromTS, untilTS,
+          status, rowsWritten, recordsQuarantined, writeOpsMetrics, inputConfig, parsedConfig, snapshot, runId, runId);
+    }
 
     Row toRow() {
       return RowFactory.create(organizationId, workspaceName, moduleId, moduleName, primordialDate, runStartTS,
           runEndTS, fromTS, untilTS, status, rowsWritten, recordsQuarantined,
           scala.jdk.javaapi.CollectionConverters.asScala(writeOpsMetrics),
-          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId);
+          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId, attemptId);
     }
   }
+
+  /** An execution that wrote a RUNNING marker and has no outcome that closes it. */
+  public record OpenAttempt(String runId, String attemptId, boolean rollbackFailed) {}
 
   private final TableStore store;
 
@@ -66,6 +86,10 @@ public final class PipelineReport {
 
   public void ensureTable() {
     store.createIfMissing(TABLE, SCHEMA);
+    if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("attemptID")) {
+      // A report written before attempt ids existed: add the column so state queries can name it.
+      store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (attemptID STRING)");
+    }
   }
 
   public void append(Entry entry) {
@@ -96,17 +120,32 @@ public final class PipelineReport {
     return bySnap > 0 || (bySnap == 0 && candidate.getLong(5) > current.getLong(5));
   }
 
-  /** Runs that started the module for this workspace but never reported an outcome: the process died. */
-  public Set<String> unfinishedRuns(String organizationId, int moduleId) {
+  /**
+   * Executions of the module for this workspace that never closed: the process died inside the module, or the
+   * rollback after its failure failed (such a FAILED row does not close it, so the next run retries the rollback).
+   * Rows written before attempt ids existed are keyed by their run id.
+   */
+  public List<OpenAttempt> openAttempts(String organizationId, int moduleId) {
     List<Row> rows = store.readAll(TABLE, organizationId).where(col("moduleID").equalTo(moduleId))
-        .select("Overwatch_RunID", "status").collectAsList();
-    Set<String> started = new HashSet<>();
-    Set<String> finished = new HashSet<>();
+        .select(col("Overwatch_RunID"), col("status"), coalesce(col("attemptID"), col("Overwatch_RunID")))
+        .collectAsList();
+    Map<String, String> started = new LinkedHashMap<>();
+    Set<String> closed = new HashSet<>();
+    Set<String> rollbackFailed = new HashSet<>();
     for (Row r : rows) {
-      (Statuses.RUNNING.equals(r.getString(1)) ? started : finished).add(r.getString(0));
+      String status = r.getString(1);
+      if (Statuses.RUNNING.equals(status)) {
+        started.put(r.getString(2), r.getString(0));
+      } else if (status.startsWith(Statuses.ROLLBACK_FAILED_PREFIX)) {
+        rollbackFailed.add(r.getString(2));
+      } else {
+        closed.add(r.getString(2));
+      }
     }
-    started.removeAll(finished);
-    return started;
+    closed.forEach(started::remove);
+    List<OpenAttempt> open = new ArrayList<>();
+    started.forEach((attempt, runId) -> open.add(new OpenAttempt(runId, attempt, rollbackFailed.contains(attempt))));
+    return open;
   }
 
   /** How many times this run already started the module (the Delta txnVersion of the next attempt). */

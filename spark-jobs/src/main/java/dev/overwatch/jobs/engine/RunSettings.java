@@ -11,7 +11,15 @@ import java.util.UUID;
  * layers of the run) and which modules it may execute.
  */
 public record RunSettings(OverwatchDeployment deployment, String runId, Instant snapshot, List<Layer> layers,
-    Set<Integer> includeModules, Set<Integer> excludeModules, Set<Integer> disabledModules, FaultInjection faults) {
+    Set<Integer> includeModules, Set<Integer> excludeModules, Set<Integer> disabledModules, FaultInjection faults,
+    WriterLease.Policy lease) {
+
+  /** Settings with the default writer-lease policy (wait up to 30 min for another run, ttl 60 s). */
+  public RunSettings(OverwatchDeployment deployment, String runId, Instant snapshot, List<Layer> layers,
+      Set<Integer> includeModules, Set<Integer> excludeModules, Set<Integer> disabledModules, FaultInjection faults) {
+    this(deployment, runId, snapshot, layers, includeModules, excludeModules, disabledModules, faults,
+        WriterLease.Policy.DEFAULT);
+  }
 
   public RunSettings {
     // Windows are epoch milliseconds; a finer Pipeline_SnapTS would sort after its own window's end and make

@@ -2,6 +2,7 @@ package dev.overwatch.jobs.engine;
 
 import dev.overwatch.api.v1alpha1.CatalogSpec;
 import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
+import dev.overwatch.jobs.config.Redaction;
 import dev.overwatch.jobs.config.StoragePaths;
 import java.util.Map;
 import org.apache.spark.SparkConf;
@@ -10,6 +11,8 @@ import org.apache.spark.sql.SparkSession;
 /** Builds the Spark session of a deployment: Delta, the configured catalog, the pinned time zone. */
 public final class SparkSessions {
   public static final String CATALOG_PASSWORD_ENV = "OVERWATCH_CATALOG_PASSWORD";
+  /** A sparkConf value naming an environment variable instead of holding the value. */
+  private static final java.util.regex.Pattern ENV_REFERENCE = java.util.regex.Pattern.compile("\\$\\{env\\.([A-Za-z_][A-Za-z0-9_]*)}");
 
   private SparkSessions() {}
 
@@ -27,6 +30,8 @@ public final class SparkSessions {
         .set("spark.databricks.delta.schema.autoMerge.enabled", "true")
         .set("spark.sql.shuffle.partitions", "8")
         .setIfMissing("spark.ui.enabled", "false")
+        // Spark's own redaction (event logs, UI, environment dumps) with the project's list of secret keys.
+        .set("spark.redaction.regex", Redaction.SECRET_KEY.pattern())
         // Off: Derby's schema is created lazily, and Hive 2.3.10 rejects the 2.3.0 schema of its own line
         // (MetastoreSchema checks the version of a jdbc catalog instead).
         .set("spark.hadoop.hive.metastore.schema.verification", "false");
@@ -58,9 +63,38 @@ public final class SparkSessions {
           String.valueOf(Math.max(2, Runtime.getRuntime().availableProcessors())));
     }
     if (spec.spark != null && spec.spark.sparkConf != null) {
-      spec.spark.sparkConf.forEach(conf::set);
+      // "${env.NAME}" takes the value from the environment (in pods: filled from a Secret), so a credential never
+      // sits in the deployment, the run ConfigMap or the pod arguments.
+      spec.spark.sparkConf.forEach((k, v) -> {
+        java.util.regex.Matcher ref = ENV_REFERENCE.matcher(v == null ? "" : v);
+        if (ref.matches() && env.get(ref.group(1)) == null) {
+          throw new IllegalArgumentException("spec.spark.sparkConf." + k + " references the environment variable "
+              + ref.group(1) + ", which is not set");
+        }
+        conf.set(k, ref.matches() ? env.get(ref.group(1)) : v);
+      });
     }
     return conf;
+  }
+
+  /**
+   * Closes the embedded (Derby) catalog of a deployment, so that another process can open it: embedded Derby
+   * admits one JVM at a time. Does nothing for other catalogs. The session must not use its catalog afterwards.
+   */
+  public static void closeEmbeddedCatalog(OverwatchDeploymentSpec spec) {
+    CatalogSpec catalog = spec.catalog == null ? new CatalogSpec() : spec.catalog;
+    if (catalog.type != CatalogSpec.CatalogType.embedded) {
+      return;
+    }
+    String db = StoragePaths.localPath(spec.storage.prefix).resolve("catalog").resolve("metastore_db").toString();
+    try {
+      java.sql.DriverManager.getConnection("jdbc:derby:;databaseName=" + db + ";shutdown=true").close();
+    } catch (java.sql.SQLException e) {
+      // Derby reports a successful shutdown of one database as SQLState 08006; anything else is only logged.
+      if (!"08006".equals(e.getSQLState())) {
+        org.slf4j.LoggerFactory.getLogger(SparkSessions.class).warn("Could not close the embedded catalog {}", db, e);
+      }
+    }
   }
 
   /** Creates the session, or reuses the one already active in this JVM (tests share one). */

@@ -9,6 +9,9 @@ public final class Statuses {
   /** Written when a module starts; invisible to state loading, it lets the next run find a process that died. */
   public static final String RUNNING = "RUNNING";
 
+  /** A failure whose rollback failed: it leaves its execution open, so the next run retries the rollback. */
+  public static final String ROLLBACK_FAILED_PREFIX = FAILED_PREFIX + " --> ROLLBACK FAILED";
+
   private Statuses() {}
 
   public static String empty(String message) {

@@ -107,20 +107,19 @@ public final class TableStore {
     return df;
   }
 
-  /** Facts the writer needs besides the rows. */
+  /**
+   * Facts the writer needs besides the rows.
+   *
+   * @param writerId tag of every commit of this write (Delta {@code userMetadata} and idempotent-append app id):
+   *     one module attempt of one run for one workspace, so row counts and rollbacks see only its own commits
+   */
   public record WriteRequest(String organizationId, String workspaceName, String runId, Instant snapshot,
-      TimeWindow window, ZoneId zone, long txnVersion, String writer) {
+      TimeWindow window, ZoneId zone, long txnVersion, String writerId) {
+
+    /** A request whose commits are tagged with the run id alone (one writer per run and table). */
     public WriteRequest(String organizationId, String workspaceName, String runId, Instant snapshot, TimeWindow window,
         ZoneId zone, long txnVersion) {
-      this(organizationId, workspaceName, runId, snapshot, window, zone, txnVersion, "");
-    }
-
-    /**
-     * The same request for one of several writers of a shared table (the quarantine): each needs its own
-     * idempotent-append id, or the first writer's commit in a run makes Delta skip the others' rows.
-     */
-    public WriteRequest forWriter(String name) {
-      return new WriteRequest(organizationId, workspaceName, runId, snapshot, window, zone, txnVersion, name);
+      this(organizationId, workspaceName, runId, snapshot, window, zone, txnVersion, runId);
     }
   }
 
@@ -172,19 +171,20 @@ public final class TableStore {
   }
 
   private WriteResult append(TargetTable table, Dataset<Row> df, WriteRequest request) {
-    String appId = "overwatch:" + request.organizationId() + ":" + table.folderName() + ":" + request.runId()
-        + (request.writer().isEmpty() ? "" : ":" + request.writer());
+    // The writer id names the module attempt: two modules appending to one shared table (pipeline_quarantine) in
+    // one run must not take each other's commit for their own and skip it.
+    String appId = "overwatch:" + request.organizationId() + ":" + table.folderName() + ":" + request.writerId();
     var writer = df.write().format("delta").mode("append")
         .option("mergeSchema", "true")
         .option("txnAppId", appId)
         .option("txnVersion", request.txnVersion())
-        .option("userMetadata", request.runId());
+        .option("userMetadata", request.writerId());
     if (!table.partitionBy().isEmpty()) {
       writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
     }
     long before = latestVersion(table);
     writer.save(path(table));
-    return resultSince(table, before, "numOutputRows");
+    return resultSince(table, before, request.writerId(), "numOutputRows");
   }
 
   private WriteResult merge(TargetTable table, Dataset<Row> df, WriteRequest request) {
@@ -207,7 +207,7 @@ public final class TableStore {
     }
     long before = latestVersion(table);
     String key = "spark.databricks.delta.commitInfo.userMetadata";
-    spark.conf().set(key, request.runId());
+    spark.conf().set(key, request.writerId());
     try {
       var builder = DeltaTable.forPath(spark, path(table)).as("t").merge(df.as("s"), cond.toString());
       if (table.mode() == WriteMode.MERGE) {
@@ -217,10 +217,10 @@ public final class TableStore {
     } finally {
       spark.conf().unset(key);
     }
-    return resultSince(table, before, "numTargetRowsInserted", "numTargetRowsUpdated");
+    return resultSince(table, before, request.writerId(), "numTargetRowsInserted", "numTargetRowsUpdated");
   }
 
-  /** Deletes the rows a run wrote for one workspace (rollback, pipeline.md 6.1). */
+  /** Deletes the rows a run wrote for one workspace (rollback of append-only tables, pipeline.md 6.1). */
   public void deleteRun(TargetTable table, String organizationId, String runId) {
     deleteRun(table, organizationId, runId, lit(true));
   }
@@ -234,6 +234,48 @@ public final class TableStore {
         .delete(col(TargetTable.ORG).equalTo(organizationId).and(col(RUN_ID).equalTo(runId)).and(narrowing));
   }
 
+  /**
+   * Puts one workspace's rows of a table back into their state before the commits tagged {@code writerId}.
+   * Append-only tables: the writer's rows are exactly those carrying its run id, so they are deleted. Merge
+   * tables: a merge also rewrites older rows it only updated, so deleting by run id would lose them; instead
+   * the table is restored to the version before the writer's first commit when nothing else committed since
+   * (Delta RESTORE, metadata only), or else the workspace's rows are replaced by that version's rows (one
+   * atomic {@code replaceWhere} overwrite; only this module writes this workspace's rows of its target).
+   */
+  public void rollback(TargetTable table, String organizationId, String runId, String writerId, Column narrowing) {
+    if (!exists(table)) {
+      return;
+    }
+    if (table.mode() == WriteMode.APPEND) {
+      deleteRun(table, organizationId, runId, narrowing);
+      return;
+    }
+    DeltaTable delta = DeltaTable.forPath(spark, path(table));
+    List<Row> history = delta.history().select("version", "userMetadata").collectAsList();
+    long first = history.stream().filter(r -> writerId.equals(r.getString(1))).mapToLong(r -> r.getLong(0))
+        .min().orElse(-1);
+    if (first < 0) {
+      return; // the writer never committed here
+    }
+    boolean onlyOurs = history.stream().filter(r -> r.getLong(0) >= first).allMatch(r -> writerId.equals(r.getString(1)));
+    Column org = col(TargetTable.ORG).equalTo(organizationId);
+    if (first == 0) {
+      delta.delete(org); // the writer created the table: before it, the workspace had no rows
+    } else if (onlyOurs) {
+      delta.restoreToVersion(first - 1);
+    } else {
+      Dataset<Row> before = spark.read().format("delta").option("versionAsOf", first - 1).load(path(table)).where(org);
+      var writer = before.write().format("delta").mode("overwrite")
+          .option("replaceWhere", TargetTable.ORG + " = '" + organizationId.replace("'", "''") + "'");
+      if (!table.partitionBy().isEmpty()) {
+        writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
+      }
+      writer.save(path(table));
+    }
+    LOG.info("Rolled back {} for workspace {}: commits of {} from version {} ({})", table.name(), organizationId,
+        writerId, first, first == 0 ? "delete" : onlyOurs ? "restore" : "replaceWhere");
+  }
+
   private long latestVersion(TargetTable table) {
     if (!exists(table)) {
       return -1;
@@ -242,10 +284,18 @@ public final class TableStore {
     return last.getLong(0);
   }
 
-  /** Sums the given operation metrics over the commits made after {@code before}. */
-  private WriteResult resultSince(TargetTable table, long before, String... rowMetrics) {
-    List<Row> commits = DeltaTable.forPath(spark, path(table)).history(10)
-        .where(col("version").gt(before)).select("operationMetrics").collectAsList();
+  /**
+   * Sums the given operation metrics over this writer's commits made after {@code before}; commits of other
+   * writers (workspaces running concurrently) in between are not counted.
+   */
+  private WriteResult resultSince(TargetTable table, long before, String writerId, String... rowMetrics) {
+    long after = latestVersion(table);
+    if (after <= before) {
+      return WriteResult.NOTHING;
+    }
+    List<Row> commits = DeltaTable.forPath(spark, path(table)).history((int) Math.min(Integer.MAX_VALUE, after - before))
+        .where(col("version").gt(before).and(col("userMetadata").equalTo(writerId)))
+        .select("operationMetrics").collectAsList();
     Map<String, String> metrics = new HashMap<>();
     long rows = 0;
     for (Row commit : commits) {
@@ -275,7 +325,8 @@ public final class TableStore {
 
   /** Appends rows as they are (no meta columns), for tracking tables whose rows carry them already. */
   public void appendRaw(TargetTable table, Dataset<Row> rows) {
-    var writer = rows.write().format("delta").mode("append");
+    // mergeSchema: a column added in a later version (pipeline_report.attemptID) reaches existing tables.
+    var writer = rows.write().format("delta").mode("append").option("mergeSchema", "true");
     if (!table.partitionBy().isEmpty()) {
       writer = writer.partitionBy(table.partitionBy().toArray(String[]::new));
     }

@@ -49,7 +49,10 @@ public final class WindowPlanner {
     long fromTS = last.map(ModuleState::untilTS).orElseGet(() -> primordialTime(spec.hardLimitMaxHistoryDays()));
     long byMaxDays = Instant.ofEpochMilli(fromTS).atZone(zone).toLocalDateTime().plusDays(maxDays)
         .atZone(zone).toInstant().toEpochMilli();
-    long untilTS = Math.min(byMaxDays, snapshotMillis);
+    // The first window without a primordial date looks back maxDays from the snapshot's day and ends at the
+    // snapshot itself: capping it at midnight left out what was produced today (decisions.md).
+    boolean lookBack = firstRun && primordialDate.isEmpty();
+    long untilTS = lookBack ? snapshotMillis : Math.min(byMaxDays, snapshotMillis);
     if (spec.hardLimitMaxHistoryDays().isPresent()) {
       untilTS = Math.max(untilTS, primordialTime(spec.hardLimitMaxHistoryDays()));
     }

@@ -3,6 +3,7 @@ package dev.overwatch.jobs.engine;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
+import dev.overwatch.jobs.config.Redaction;
 import dev.overwatch.jobs.sources.ApiClients;
 import dev.overwatch.jobs.sources.DatabricksApi;
 import java.io.IOException;
@@ -28,10 +29,11 @@ final class WorkspaceRun implements AutoCloseable {
   private final WindowPlanner planner;
   private final ZoneId zone;
   private final String tempRoot;
+  private final WriterLease lease;
   private DatabricksApi api;
 
   WorkspaceRun(RunSettings settings, WorkspaceConfig workspace, TableStore store, ModuleRegistry registry,
-      String tempRoot) {
+      String tempRoot, WriterLease lease) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     this.settings = settings;
     this.workspace = workspace;
@@ -42,6 +44,12 @@ final class WorkspaceRun implements AutoCloseable {
     this.planner = new WindowPlanner(settings.snapshot().toEpochMilli(), spec.maxDaysToLoad,
         Optional.ofNullable(spec.primordialDate).map(LocalDate::parse), zone);
     this.tempRoot = tempRoot;
+    this.lease = lease;
+  }
+
+  /** Fails when this process is no longer the storage's writer. */
+  void checkLease() {
+    lease.checkHeld();
   }
 
   RunSettings settings() {
@@ -87,9 +95,9 @@ final class WorkspaceRun implements AutoCloseable {
         .toList();
   }
 
-  TableStore.WriteRequest writeRequest(TimeWindow window, long attempt) {
+  TableStore.WriteRequest writeRequest(TimeWindow window, long attempt, String attemptId) {
     return new TableStore.WriteRequest(workspace.organizationId(), workspace.name(), settings.runId(),
-        settings.snapshot(), window, zone, attempt);
+        settings.snapshot(), window, zone, attempt, attemptId);
   }
 
   ModuleContext newContext(ModuleSpec spec, TimeWindow window) {
@@ -115,10 +123,10 @@ final class WorkspaceRun implements AutoCloseable {
     }
   }
 
-  /** The deployment as configured (secret references only, never values). */
+  /** The deployment as configured, secret values (e.g. a storage key in sparkConf) redacted; references stay. */
   String inputConfig() {
     try {
-      return JSON.writeValueAsString(settings.deployment().getSpec());
+      return JSON.writeValueAsString(Redaction.redactTree(JSON.valueToTree(settings.deployment().getSpec())));
     } catch (JsonProcessingException e) {
       return "{}";
     }

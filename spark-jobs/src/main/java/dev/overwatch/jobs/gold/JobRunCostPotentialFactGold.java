@@ -39,7 +39,7 @@ import org.apache.spark.sql.types.DataTypes;
  * run with the cluster states it overlapped, its share of their cost and, with Spark event logs, the core-hours
  * its Spark tasks used. Reads the runs of jobRun_gold started in the window plus the rows of this table still
  * open or still waiting for cluster states; clusterStateFact_gold over 90 days; sparkJob_gold and sparkTask_gold.
- * Every run gets a row: runs without costable cluster states say why in cost_reason (decision 40).
+ * Every run gets a row: runs without costable cluster states say why in cost_reason (decision 66).
  */
 public final class JobRunCostPotentialFactGold extends GoldModule {
   public static final TargetTable TARGET = TargetTable.merge("jobRunCostPotentialFact_gold", WriteMode.MERGE,
@@ -65,7 +65,7 @@ public final class JobRunCostPotentialFactGold extends GoldModule {
     super(SPEC, VIEW);
   }
 
-  /** presentation.md 3.6, the shares and costs repointed at their exact versions (decision 39), plus cost_reason. */
+  /** presentation.md 3.6, the shares and costs repointed at their exact versions (decision 65), plus cost_reason. */
   private static ConsumerView consumerView() {
     List<String> columns = new ArrayList<>(List.of("organization_id", "workspace_name", "job_id", "job_name",
         "run_id", "job_run_id", "task_run_id", "task_key", "repair_id", "run_name", "startEpochMS", "cluster_id",
@@ -183,7 +183,7 @@ public final class JobRunCostPotentialFactGold extends GoldModule {
     return cs.where(col("unixTimeMS_state_start").isNotNull()).select(out.toArray(Column[]::new));
   }
 
-  /** costs.md 4.5: one row per run. State attributes come from the latest state that has them (decision 40). */
+  /** costs.md 4.5: one row per run. State attributes come from the latest state that has them (decision 66). */
   static Dataset<Row> aggregate(Dataset<Row> r, Dataset<Row> rbs) {
     Column order = col("unixTimeMS_state_start");
     List<Column> aggs = new ArrayList<>();

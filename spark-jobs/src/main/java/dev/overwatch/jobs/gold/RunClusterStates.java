@@ -22,7 +22,7 @@ import org.apache.spark.sql.expressions.Window;
  * The run-by-cluster-state set of jobRunCostPotentialFact (costs.md 4.2-4.4): which cluster states each run
  * overlapped (init, intermediate, terminal), its runtime in each, the concurrency with other runs of the same
  * cluster state and the state's costs scaled by the run's share. Two shares are computed: the original's
- * (faithful, for parity; 4.3 note) and an exact time-sliced share (decision 39) whose costs add up, over all
+ * (faithful, for parity; 4.3 note) and an exact time-sliced share (decision 65) whose costs add up, over all
  * runs sharing a cluster state, to the state's cost over the time those runs occupied it.
  */
 final class RunClusterStates {

@@ -35,7 +35,7 @@ import org.apache.spark.sql.types.DataTypes;
  * 2011 Silver_JobsRuns -> jobrun_silver (modules.md 2011): one row per task run (legacy single-task jobs: per
  * job run) assembled from the launch, start, completion, cancel and repair audit records of the last 30 days,
  * with job metadata as of the run start from job_status_silver and the jobs snapshot. Re-processing the
- * look-back closes runs that were open (merge on run id and start). Fixes of the original: decision 38.
+ * look-back closes runs that were open (merge on run id and start). Fixes of the original: decision 64.
  */
 public final class JobRunSilver implements Module {
   public static final TargetTable TARGET = TargetTable.merge("jobrun_silver", WriteMode.MERGE,

@@ -33,7 +33,7 @@ import org.apache.spark.sql.types.DataTypes;
  * 2010 Silver_JobsStatus -> job_status_silver (modules.md 2010): one row per job-definition event (create,
  * update, reset, delete, changeJobAcl, resetJobAcl) with the settings in force after it, filled forward from
  * earlier events and back from the jobs snapshot, plus snapImpute rows for snapshot jobs without events on
- * the first run. Nested settings stay JSON text (decision 37).
+ * the first run. Nested settings stay JSON text (decision 63).
  */
 public final class JobStatusSilver implements Module {
   public static final TargetTable TARGET = TargetTable.merge("job_status_silver", WriteMode.MERGE_INSERT,

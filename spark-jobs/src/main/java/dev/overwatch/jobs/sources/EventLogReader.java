@@ -2,6 +2,9 @@ package dev.overwatch.jobs.sources;
 
 import java.io.BufferedReader;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.util.Iterator;
@@ -79,8 +82,10 @@ public final class EventLogReader {
     private Row advance() {
       try {
         if (reader == null) {
+          // Strict UTF-8 (Spark writes nothing else): bytes that do not decode are a corrupt file, not text to mangle.
           reader = new BufferedReader(new InputStreamReader(EventLogStreams.open(new Path(file), conf.value()),
-              StandardCharsets.UTF_8));
+              StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                  .onUnmappableCharacter(CodingErrorAction.REPORT)));
         }
         String line = reader.readLine();
         if (line == null) {
@@ -91,7 +96,13 @@ public final class EventLogReader {
         return RowFactory.create(file, lineNo, line, null);
       } catch (IOException | RuntimeException | LinkageError e) {
         finish();
-        String msg = e.getClass().getSimpleName() + ": " + e.getMessage();
+        if (e instanceof IOException io && !(io instanceof CharacterCodingException) && TextLines.isTransient(io)) {
+          // Transient (network, throttling, a file replaced while listed): fail the task so the module fails and
+          // the next run reads the file again; marking it unreadable would skip it for good.
+          throw new UncheckedIOException("cannot read " + file + " (retried on the next run): " + e.getMessage(), io);
+        }
+        String msg = e instanceof CharacterCodingException
+            ? "not valid UTF-8 text at line " + (lineNo + 1) : e.getClass().getSimpleName() + ": " + e.getMessage();
         return RowFactory.create(file, lineNo + 1, null, msg);
       }
     }

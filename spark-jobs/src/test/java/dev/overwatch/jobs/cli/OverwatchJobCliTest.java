@@ -89,6 +89,13 @@ class OverwatchJobCliTest {
     assertTrue(r.err().contains("--snapshot-time"), r.err());
     r = run("sql", "--deployment", f.toString(), "select 1", "--format", "xml");
     assertEquals(2, r.code());
+    // Issue 9 defect 6: a snapshot in the future would make later windows skip the days in between.
+    r = run("run", "--deployment", f.toString(), "--snapshot-time", "2999-01-01T00:00:00Z");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--snapshot-time") && r.err().contains("future"), r.err());
+    r = run("run", "--deployment", f.toString(), "--lease-wait", "-1");
+    assertEquals(2, r.code(), r.err());
+    assertTrue(r.err().contains("--lease-wait"), r.err());
   }
 
   @Test
@@ -108,5 +115,26 @@ class OverwatchJobCliTest {
     assertTrue(r.err().contains("QUERY: [UNRESOLVED_COLUMN"), r.err());
     assertTrue(r.err().contains("Usage: overwatch sql"), r.err());
     assertFalse(r.err().contains("\tat org.apache"), "no stack trace for a bad query: " + r.err());
+
+    // Issue 9 defect 10: read-only by default; writes need --allow-writes.
+    for (String write : new String[] {"CREATE TABLE ro_t (a INT) USING DELTA", "DROP TABLE IF EXISTS ro_t",
+        "INSERT INTO ro_t VALUES (1)", "SET spark.sql.ansi.enabled=false", "CREATE OR REPLACE TEMPORARY VIEW v AS SELECT 1",
+        "DELETE FROM ro_t WHERE a = 1", "ADD JAR /tmp/x.jar"}) {
+      r = run("sql", "--deployment", f.toString(), write);
+      assertEquals(2, r.code(), write + ": " + r.err());
+      assertTrue(r.err().contains("read-only") && r.err().contains("--allow-writes"), write + ": " + r.err());
+    }
+    for (String reflective : new String[] {"SELECT reflect('java.lang.System', 'getProperty', 'user.home')",
+        "SELECT java_method('java.lang.System', 'getProperty', 'user.home')", "SELECT * FROM json.`/etc`"}) {
+      r = run("sql", "--deployment", f.toString(), reflective);
+      assertEquals(2, r.code(), reflective + ": " + r.err() + r.out());
+    }
+    for (String read : new String[] {"SHOW DATABASES", "WITH x AS (SELECT 1 AS a) SELECT a FROM x", "EXPLAIN SELECT 1",
+        "DESCRIBE FUNCTION abs"}) {
+      r = run("sql", "--deployment", f.toString(), read);
+      assertEquals(0, r.code(), read + ": " + r.err());
+    }
+    r = run("sql", "--deployment", f.toString(), "--allow-writes", "CREATE OR REPLACE TEMPORARY VIEW rw_v AS SELECT 1 AS a");
+    assertEquals(0, r.code(), r.err());
   }
 }

@@ -27,26 +27,18 @@ class CrashRecoveryTest {
     }
     AuditFixtures.writeMalformed(audit, LocalDate.of(2026, 11, 2));
     Path deployment = dir.resolve("deployment.yaml");
-    Files.writeString(deployment, """
-        apiVersion: overwatch.dev/v1alpha1
-        kind: OverwatchDeployment
-        metadata: {name: crash}
-        spec:
-          storage: {prefix: %s}
-          scopes: [audit]
-          primordialDate: "2026-11-01"
-          workspaces:
-            - name: demo
-              organizationId: "42"
-              auditLogs: {path: %s}
-        """.formatted(dir.resolve("store"), audit));
+    Files.writeString(deployment, AuditFixtures.deploymentYaml(dir.resolve("store"), "crash_etl", audit,
+        LocalDate.of(2026, 11, 1)));
     String dep = deployment.toString();
 
-    ChildJvm.Result killed = ChildJvm.run(Map.of("OVERWATCH_FAULT_INJECTION", "halt-after-write:1004"),
+    // The killed process leaves its writer lease behind; a short ttl lets the rerun take it over after expiry.
+    Map<String, String> shortLease = Map.of("OVERWATCH_LEASE_TTL_SECONDS", "3");
+    ChildJvm.Result killed = ChildJvm.run(Map.of("OVERWATCH_FAULT_INJECTION", "halt-after-write:1004",
+        "OVERWATCH_LEASE_TTL_SECONDS", "3"),
         "run", "--deployment", dep, "--layer", "bronze", "--snapshot-time", "2026-11-03T00:00:00Z");
     assertEquals(137, killed.exitCode(), killed.output());
 
-    ChildJvm.Result rerun = ChildJvm.run(Map.of(), "run", "--deployment", dep, "--layer", "bronze",
+    ChildJvm.Result rerun = ChildJvm.run(shortLease, "run", "--deployment", dep, "--layer", "bronze",
         "--snapshot-time", "2026-11-03T00:00:00Z");
     assertEquals(0, rerun.exitCode(), rerun.output());
     assertTrue(rerun.output().contains("rows=24 quarantined=3"), rerun.output());

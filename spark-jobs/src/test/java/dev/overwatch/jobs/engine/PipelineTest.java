@@ -94,7 +94,7 @@ class PipelineTest {
     assertEquals(Outcome.SUCCESS, result(results, "demo", 9002).outcome());
     assertEquals(30, count("audit_log_bronze", "organization_id = '42'"));
     assertEquals(3, count("pipeline_quarantine", "organization_id = '42' AND moduleID = 1004"));
-    assertEquals(Set.of("malformed JSON", "timestamp is not epoch milliseconds: yesterday"),
+    assertEquals(Set.of("malformed JSON", "timestamp is not epoch milliseconds: yesterday", "not valid UTF-8 text"),
         Set.copyOf(spark.sql("SELECT DISTINCT reason FROM " + etl + ".pipeline_quarantine").as(
             org.apache.spark.sql.Encoders.STRING()).collectAsList()));
     // Every audit row keeps its delivery date and a hash key; requestParams values stay strings.

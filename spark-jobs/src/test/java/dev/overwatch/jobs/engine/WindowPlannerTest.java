@@ -45,7 +45,11 @@ class WindowPlannerTest {
   void withoutPrimordialDateTheFirstRunLooksBackMaxDays() {
     var plan = planner(5, null).plan(AUDIT, Optional.empty(), List.of(), Map.of());
     assertEquals(ms("2026-11-05T00:00:00Z"), plan.window().fromTS());
-    assertEquals(ms("2026-11-10T00:00:00Z"), plan.window().untilTS(), "capped by maxDays before the snapshot");
+    // Issue 9 defect 7: ending at midnight left out what a new user had just produced (event logs of today).
+    assertEquals(SNAP, plan.window().untilTS(), "the first window ends at the snapshot, not at midnight");
+    var second = planner(5, null).plan(AUDIT, Optional.of(new ModuleState(1004, 0, ms("2026-11-01T00:00:00Z"),
+        "SUCCESS")), List.of(), Map.of());
+    assertEquals(ms("2026-11-06T00:00:00Z"), second.window().untilTS(), "later windows are still capped by maxDays");
   }
 
   @Test

@@ -86,7 +86,7 @@ class JobRunCostPotentialFactTest {
     assertNull(b.getAs("job_run_cluster_util"), "no Spark job of B's job id");
     assertEquals("interactive", a.getAs("cluster_type"));
     assertEquals("{\"team\":\"bi\"}", a.getAs("cluster_tags"));
-    // exact shares (decision 39): each run alone for 20 min and half of the 20 min together = 1/3 of the hour
+    // exact shares (decision 65): each run alone for 20 min and half of the 20 min together = 1/3 of the hour
     expect(a, "total_cost" + V, 1.416667, "avg_cluster_share" + V, 0.6667);
     expect(b, "total_cost" + V, 1.416667);
     assertEquals(4.25 * 2.4 / 3.6, total(a) + total(b), 1e-5,

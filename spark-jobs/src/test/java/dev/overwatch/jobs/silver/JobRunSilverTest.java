@@ -16,7 +16,7 @@ import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.Test;
 
 /**
- * jobrun_silver assembly (modules.md 2011, decision 38) on hand-written audit records, one Spark action: a
+ * jobrun_silver assembly (modules.md 2011, decision 64) on hand-written audit records, one Spark action: a
  * multi-task run with a failed task repaired, a cancelled run (one task finished before the cancel), a run whose
  * launch event is outside the look-back, a SQL-warehouse task and a launch that never started.
  */
