@@ -52,8 +52,12 @@ public final class Resources {
   public static final String SPARK_SUBMIT = "/opt/spark/bin/spark-submit";
   public static final String TERMINATION_LOG = "/dev/termination-log";
   public static final String CATALOG_PASSWORD_ENV = "OVERWATCH_CATALOG_PASSWORD";
-  /** Where driver and executors read the run's Spark authentication secret (a Secret volume). */
-  public static final String SPARK_AUTH_DIR = "/etc/overwatch/spark-auth";
+  /**
+   * Where driver and executors read the run's Spark authentication secret (a Secret volume). Not below
+   * CONFIG_DIR: a mount point inside a read-only ConfigMap volume cannot be created (runc, and kubelets since
+   * ConfigMap volumes became read-only, refuse it), so the pod would never start.
+   */
+  public static final String SPARK_AUTH_DIR = "/etc/overwatch-spark-auth";
   public static final String SPARK_AUTH_KEY = "secret";
   static final String CONTAINER = "driver";
 

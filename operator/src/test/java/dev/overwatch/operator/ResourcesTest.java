@@ -87,12 +87,12 @@ class ResourcesTest {
         .anyMatch(e -> e.getName().equals("OVERWATCH_CATALOG_PASSWORD") && e.getValueFrom().getSecretKeyRef().getName().equals("pg")));
     // authenticated, encrypted driver <-> executor RPC; the secret is a file from the run's Secret, never a value
     assertTrue(cmd.containsAll(List.of("spark.authenticate=true", "spark.network.crypto.enabled=true",
-        "spark.authenticate.secret.file=/etc/overwatch/spark-auth/secret", "spark.kubernetes.executor.secrets.r1-spark-auth=/etc/overwatch/spark-auth")), cmd.toString());
+        "spark.authenticate.secret.file=/etc/overwatch-spark-auth/secret", "spark.kubernetes.executor.secrets.r1-spark-auth=/etc/overwatch-spark-auth")), cmd.toString());
     assertTrue(cmd.stream().noneMatch(a -> a.startsWith("spark.authenticate.secret=")));
     assertEquals("r1-spark-auth", pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("spark-auth")).findFirst().orElseThrow()
         .getSecret().getSecretName());
     assertTrue(pod.getSpec().getContainers().get(0).getVolumeMounts().stream()
-        .anyMatch(m -> m.getMountPath().equals("/etc/overwatch/spark-auth") && m.getReadOnly()));
+        .anyMatch(m -> m.getMountPath().equals("/etc/overwatch-spark-auth") && m.getReadOnly()));
     var secret = Resources.sparkAuthSecret(run, new byte[] {1, 2, (byte) 255});
     assertEquals("uid-r1", secret.getMetadata().getOwnerReferences().get(0).getUid());
     assertTrue(secret.getImmutable());
