@@ -367,7 +367,12 @@ public final class WriterLease implements AutoCloseable {
   record HadoopStore(FileSystem fs, Path dir) implements Store {
     @Override
     public List<String> list() throws IOException {
-      return Arrays.stream(fs.listStatus(dir)).map(f -> f.getPath().getName()).filter(n -> !n.startsWith(".")).toList();
+      try {
+        return Arrays.stream(fs.listStatus(dir)).map(f -> f.getPath().getName()).filter(n -> !n.startsWith(".")).toList();
+      } catch (java.io.FileNotFoundException e) {
+        // Object stores have no empty folders: before the first lease object there is nothing to list.
+        return List.of();
+      }
     }
 
     @Override
