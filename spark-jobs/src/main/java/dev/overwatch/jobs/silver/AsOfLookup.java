@@ -10,8 +10,8 @@ import org.apache.spark.sql.Row;
 import org.apache.spark.sql.expressions.Window;
 
 /**
- * The as-of lookup of gold.md 1.7 (a) ("lookupWhen") for frames that share the time column's name: every
- * right column except the partition and time columns is looked up. One implementation:
+ * The as-of lookup of gold.md 1.7 (a) ("lookupWhen") where every right column except the partition and time
+ * columns is looked up. One implementation:
  * {@link TemporalLookups#lookupWhen}.
  */
 public final class AsOfLookup {
@@ -24,10 +24,19 @@ public final class AsOfLookup {
    */
   public static Dataset<Row> lookup(Dataset<Row> left, Dataset<Row> right, String timeColumn,
       List<String> partitionColumns, boolean lookAhead) {
+    return lookup(left, timeColumn, right, timeColumn, partitionColumns, lookAhead);
+  }
+
+  /**
+   * The same with the time column named differently on each side; the right time column is not added to the
+   * left rows.
+   */
+  public static Dataset<Row> lookup(Dataset<Row> left, String leftTime, Dataset<Row> right, String rightTime,
+      List<String> partitionColumns, boolean lookAhead) {
     List<String> keys = new ArrayList<>(partitionColumns);
-    keys.add(timeColumn);
+    keys.add(rightTime);
     List<String> values = Arrays.stream(right.columns()).filter(c -> !keys.contains(c)).toList();
-    return TemporalLookups.lookupWhen(left, col(timeColumn), right, col(timeColumn), partitionColumns, values,
+    return TemporalLookups.lookupWhen(left, col(leftTime), right, col(rightTime), partitionColumns, values,
         lookAhead ? Window.unboundedFollowing() : 0);
   }
 }

@@ -1,12 +1,9 @@
 package dev.overwatch.jobs.silver;
 
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
-import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.unix_millis;
-import static org.apache.spark.sql.functions.when;
 
 import dev.overwatch.jobs.bronze.AuditLogBronze;
 import dev.overwatch.jobs.bronze.JobsSnapshotBronze;
@@ -82,29 +79,13 @@ public final class JobsAudit {
   }
 
   /**
-   * As-of lookup (gold.md 1.7a, unbounded look-ahead): every left row gets the right columns of the right row
-   * with the same keys that is the latest at or before the left time, else the first after it; rows without
-   * any match keep nulls. Times are epoch ms on both sides (the original compared the jobs snapshot's seconds
-   * with ms, so every event saw the newest snapshot). Right columns other than keys and time are added.
+   * As-of lookup (gold.md 1.7a, unbounded look-ahead): every right column other than keys and time, as of the left
+   * time: the latest non-null value at or before it, else the first after it; rows without any match keep nulls.
+   * Times are epoch ms on both sides (the original compared the jobs snapshot's seconds with ms, so every event
+   * saw the newest snapshot).
    */
   public static Dataset<Row> asOf(Dataset<Row> left, Dataset<Row> right, List<String> keys, String leftTime,
       String rightTime) {
-    String id = "__row";
-    Dataset<Row> l = left.withColumn(id, org.apache.spark.sql.functions.monotonically_increasing_id());
-    Column on = lit(true);
-    for (String k : keys) {
-      on = on.and(col("l." + k).equalTo(col("r." + k)));
-    }
-    Column before = col("r." + rightTime).leq(col("l." + leftTime));
-    Column rank = row_number().over(Window.partitionBy(col("l." + id)).orderBy(
-        when(before, lit(0)).otherwise(lit(1)),
-        when(before, org.apache.spark.sql.functions.negate(col("r." + rightTime))).otherwise(col("r." + rightTime))));
-    List<String> rightCols = List.of(right.columns()).stream()
-        .filter(c -> !keys.contains(c) && !c.equals(rightTime)).toList();
-    Column[] select = java.util.stream.Stream.concat(
-        List.of(l.columns()).stream().map(c -> col("l." + c)),
-        rightCols.stream().map(c -> col("r." + c))).toArray(Column[]::new);
-    return l.as("l").join(right.as("r"), on, "left").withColumn("__rank", rank).where(col("__rank").equalTo(1))
-        .select(select).drop(id);
+    return AsOfLookup.lookup(left, leftTime, right, rightTime, keys, true);
   }
 }
