@@ -44,8 +44,9 @@ public final class ClusterStateDetailSilver implements Module {
   public static final TargetTable TARGET = TargetTable.merge("cluster_state_detail_silver", WriteMode.MERGE,
       List.of("cluster_id", "state", "unixTimeMS_state_start"), List.of("state_start_date", "unixTimeMS_state_start"),
       List.of(TargetTable.ORG, "state_start_date"), 30);
+  /** 2011 (jobrun_silver) is declared so that it runs first in the silver layer: job runs end job clusters. */
   public static final ModuleSpec SPEC = ModuleSpec.of(2019, "Silver_ClusterStateDetail", Layer.SILVER,
-      Scope.CLUSTER_EVENTS, TARGET, 1005);
+      Scope.CLUSTER_EVENTS, TARGET, 1005, JobRunSilver.SPEC.id());
 
   static final List<String> RUNNING_STATES = List.of("STARTING", "INIT_SCRIPTS_STARTED", "RUNNING", "CREATING",
       "RESIZING", "UPSIZE_COMPLETED", "DRIVER_HEALTHY");
@@ -53,9 +54,6 @@ public final class ClusterStateDetailSilver implements Module {
       "TERMINATING_IMPUTED");
   static final List<String> RESET_AFTER = List.of("TERMINATING", "RESTARTING", "EDITED", "TERMINATING_IMPUTED");
   static final String PERMANENT_DELETE = "PERMENANT_DELETE";
-  /** jobrun_silver of the jobs chain (module 2011), read only here: job runs end the job clusters they ran on. */
-  public static final TargetTable JOB_RUNS = TargetTable.merge("jobrun_silver", WriteMode.MERGE,
-      List.of("runId", "startEpochMS"), List.of("startEpochMS"), List.of(TargetTable.ORG), 33);
   private static final int ROWS = 1000;
 
   @Override
@@ -82,12 +80,12 @@ public final class ClusterStateDetailSilver implements Module {
    * time), or 1 ms after that event when the run ended before it.
    */
   static Dataset<Row> imputeJobClusterEnds(ModuleContext ctx, Dataset<Row> events) {
-    if (!ctx.tableExists(JOB_RUNS) || !ctx.tableExists(ClusterSpecSilver.TARGET)) {
+    if (!ctx.tableExists(JobRunSilver.TARGET) || !ctx.tableExists(ClusterSpecSilver.TARGET)) {
       return events;
     }
     Dataset<Row> automated = ctx.readAll(ClusterSpecSilver.TARGET).where(col("cluster_name").like("job-%-run-%"))
         .select("organization_id", "cluster_id").distinct();
-    Dataset<Row> runEnds = ctx.readIncremental(JOB_RUNS, 30)
+    Dataset<Row> runEnds = ctx.readIncremental(JobRunSilver.TARGET, 30)
         .where(col("TaskExecutionRunTime.endEpochMS").isNotNull())
         .groupBy(col("organization_id"), col("clusterId").as("cluster_id"))
         .agg(max(col("TaskExecutionRunTime.endEpochMS")).as("__runEnd"))

@@ -23,6 +23,7 @@ import dev.overwatch.jobs.engine.WorkspaceConfig;
 import dev.overwatch.jobs.prices.PriceTables;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
+import dev.overwatch.jobs.silver.JobRunSilver;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -185,7 +186,7 @@ class ClusterCostChainTest {
     long before = store.readAll(ClusterStateFactGold.TARGET, ORG).count();
     writeEvents(List.of(event("c-resize", D1 + 3 * HOUR, "TERMINATING", null, null, null)));
     long runEnd = D0 + 13 * HOUR + 10 * MIN;
-    store.appendRaw(ClusterStateDetailSilver.JOB_RUNS, spark.sql("SELECT '" + ORG + "' AS organization_id, 7L AS runId, "
+    store.appendRaw(JobRunSilver.TARGET, spark.sql("SELECT '" + ORG + "' AS organization_id, 7L AS runId, "
         + (D0 + 12 * HOUR) + "L AS startEpochMS, 'c-jobend' AS clusterId, named_struct('startEpochMS', "
         + (D0 + 12 * HOUR + 11 * MIN) + "L, 'endEpochMS', " + runEnd + "L) AS TaskExecutionRunTime"));
     run(new ClusterStateDetailSilver(), RUN2, "r2");
