@@ -304,6 +304,10 @@ public class GenerateWorkspaceData {
         "cause", "AUTOSCALE"));
   }
   static long terminate(Cluster c, long t, User u, String code) {
+    return terminate(c, t, u, code, () -> 25_000 + R.nextInt(30_000));
+  }
+  /** As above with the TERMINATING -> TERMINATED delay given (drawn at the same point, so draws keep their order). */
+  static long terminate(Cluster c, long t, User u, String code, java.util.function.LongSupplier stopDelay) {
     Map<String, Object> reason = switch (code) {
       case "INACTIVITY" -> m("code", code, "type", "SUCCESS", "parameters", m("inactivity_duration_min", String.valueOf(c.autoterm)));
       case "USER_REQUEST" -> m("code", code, "type", "SUCCESS", "parameters", m("username", u.email()));
@@ -312,7 +316,7 @@ public class GenerateWorkspaceData {
     };
     if (code.equals("USER_REQUEST")) ok(t, u, "clusters", "delete", p("cluster_id", c.id));
     event(c, t + 200, "TERMINATING", m("reason", reason, "user", u == null ? null : u.email()));
-    long end = t + 25_000 + R.nextInt(30_000);
+    long end = t + stopDelay.getAsLong();
     event(c, end, "TERMINATED", m("reason", reason, "cluster_size", c.size(), "current_num_workers", 0,
         "target_num_workers", 0, "user", u == null ? null : u.email(), "attributes", c.spec()));
     ok(end, u == null ? SYSTEM : u, "clusters", "deleteResult", resultParams(c, "Terminated"));
@@ -856,7 +860,19 @@ public class GenerateWorkspaceData {
     Set<String> reqIds = new HashSet<>();
     for (Map<String, Object> a : AUDIT) if (!reqIds.add((String) a.get("requestId"))) throw new IllegalStateException("duplicate requestId");
 
+    terminateAtPeriodEnd(c1);
     write(out, P1, P2, POLICY, W1, W2);
+  }
+
+  /**
+   * alice stops shared-analytics at the end of the last day, so its last state closes inside the sample
+   * period and the quickstart's costs do not grow with the date the quickstart is run. Its own random
+   * source and a fixed delay: every other record keeps its ids and times.
+   */
+  static void terminateAtPeriodEnd(Cluster c1) {
+    fixedIds = new Random(SNAPSHOT);
+    terminate(c1, ts("2026-11-06T21:30:00"), ALICE, "USER_REQUEST", () -> 41_000L);
+    fixedIds = null;
   }
 
   /** submitRun, runStart and runSucceeded of a one-task run with no cluster id (SQL warehouse or serverless). */
