@@ -81,6 +81,7 @@ final class ModuleExecutor {
       String emptyReason = null;
       try {
         run.faults().beforeWrite(spec.id());
+        run.apiTrace().ifPresent(ApiTrace::drain);  // requests made outside any module belong to none
         output = module.transform(ctx).persist(StorageLevel.MEMORY_AND_DISK());
         if (output.isEmpty()) {
           emptyReason = "no new data in the window";
@@ -129,6 +130,11 @@ final class ModuleExecutor {
     for (Map.Entry<TargetTable, Dataset<Row>> side : ctx.sideOutputs().entrySet()) {
       run.store().write(side.getKey(), side.getValue(), request);
     }
+    List<dev.overwatch.jobs.sources.ApiCall> calls = run.apiTrace().map(ApiTrace::drain).orElse(List.of());
+    if (!calls.isEmpty()) {
+      run.store().write(ApiTrace.TABLE, ApiTrace.rows(run.store().spark(), calls, spec,
+          run.workspace().organizationId(), run.snapshot()), request);
+    }
     if (ctx.quarantined().isEmpty()) {
       return 0;
     }
@@ -176,6 +182,7 @@ final class ModuleExecutor {
         run.store().rollback(side, org, runId, attemptId, lit(true));
       }
       run.store().rollback(Quarantine.TABLE, org, runId, attemptId, col("moduleID").equalTo(spec.id()));
+      run.store().rollback(ApiTrace.TABLE, org, runId, attemptId, col("moduleId").equalTo(spec.id()));
       return true;
     } catch (RuntimeException e) {
       LOG.error("Rollback of module {} execution {} failed", spec.id(), attemptId, e);

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.overwatch.api.v1alpha1.OverwatchDeploymentSpec;
 import dev.overwatch.jobs.config.Redaction;
+import dev.overwatch.jobs.sources.ApiCall;
 import dev.overwatch.jobs.sources.ApiClients;
 import dev.overwatch.jobs.sources.DatabricksApi;
 import java.io.IOException;
@@ -31,6 +32,8 @@ final class WorkspaceRun implements AutoCloseable {
   private final String tempRoot;
   private final WriterLease lease;
   private DatabricksApi api;
+  /** Collects the REST requests of this workspace when features.traceApi is on. */
+  private final Optional<ApiTrace> apiTrace;
 
   WorkspaceRun(RunSettings settings, WorkspaceConfig workspace, TableStore store, ModuleRegistry registry,
       String tempRoot, WriterLease lease) {
@@ -45,6 +48,7 @@ final class WorkspaceRun implements AutoCloseable {
         Optional.ofNullable(spec.primordialDate).map(LocalDate::parse), zone);
     this.tempRoot = tempRoot;
     this.lease = lease;
+    this.apiTrace = ApiTrace.enabled(spec) ? Optional.of(new ApiTrace()) : Optional.empty();
   }
 
   /** Fails when this process is no longer the storage's writer. */
@@ -108,9 +112,13 @@ final class WorkspaceRun implements AutoCloseable {
 
   private synchronized DatabricksApi api() {
     if (api == null) {
-      api = ApiClients.forWorkspace(workspace);
+      api = ApiClients.forWorkspace(workspace, apiTrace.<ApiCall.Listener>map(t -> t).orElse(ApiCall.Listener.NONE));
     }
     return api;
+  }
+
+  Optional<ApiTrace> apiTrace() {
+    return apiTrace;
   }
 
   void deleteTempDir(ModuleContext ctx) {

@@ -9,7 +9,11 @@ public final class ApiClients {
   private ApiClients() {}
 
   public static DatabricksApi forWorkspace(WorkspaceConfig workspace) {
-    return forWorkspace(workspace, System.getenv(), BusyRetry.standard());
+    return forWorkspace(workspace, ApiCall.Listener.NONE);
+  }
+
+  public static DatabricksApi forWorkspace(WorkspaceConfig workspace, ApiCall.Listener listener) {
+    return forWorkspace(workspace, System.getenv(), BusyRetry.standard(), listener);
   }
 
   /**
@@ -17,11 +21,17 @@ public final class ApiClients {
    * token from the workspace's environment variable.
    */
   public static DatabricksApi forWorkspace(WorkspaceConfig workspace, Map<String, String> env, BusyRetry retry) {
+    return forWorkspace(workspace, env, retry, ApiCall.Listener.NONE);
+  }
+
+  /** The same, telling {@code listener} of every request (features.traceApi). */
+  public static DatabricksApi forWorkspace(WorkspaceConfig workspace, Map<String, String> env, BusyRetry retry,
+      ApiCall.Listener listener) {
     if (workspace.apiReplayPath().isPresent()) {
       Path folder = localFolder(workspace.name(), workspace.apiReplayPath().get());
       ReplayServer server = ReplayServer.start(folder);
       try {
-        return new SdkDatabricksApi(workspace.name(), server.url(), ReplayServer.TOKEN, retry, server);
+        return new SdkDatabricksApi(workspace.name(), server.url(), ReplayServer.TOKEN, retry, server, listener);
       } catch (RuntimeException e) {
         server.close();
         throw e;
@@ -37,7 +47,7 @@ public final class ApiClients {
           + workspace.tokenEnvVar() + " is not set; it must hold the personal access token named by the"
           + " workspace's tokenSecretRef");
     }
-    return new SdkDatabricksApi(workspace.name(), workspace.url().get(), token, retry, null);
+    return new SdkDatabricksApi(workspace.name(), workspace.url().get(), token, retry, null, listener);
   }
 
   private static Path localFolder(String workspace, String location) {

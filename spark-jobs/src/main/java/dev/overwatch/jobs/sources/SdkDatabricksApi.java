@@ -33,12 +33,19 @@ public final class SdkDatabricksApi implements DatabricksApi {
   private final ApiClient client;
   private final BusyRetry retry;
   private final AutoCloseable onClose;
+  private final ApiCall.Listener listener;
 
   /**
    * @param workspace workspace name, for messages
    * @param onClose released after the client (the replay server), may be null
    */
   public SdkDatabricksApi(String workspace, String host, String token, BusyRetry retry, AutoCloseable onClose) {
+    this(workspace, host, token, retry, onClose, ApiCall.Listener.NONE);
+  }
+
+  /** @param listener told of every request (features.traceApi) */
+  public SdkDatabricksApi(String workspace, String host, String token, BusyRetry retry, AutoCloseable onClose,
+      ApiCall.Listener listener) {
     DatabricksConfig config = new DatabricksConfig()
         .setHost(host)
         .setToken(token)
@@ -49,6 +56,7 @@ public final class SdkDatabricksApi implements DatabricksApi {
     this.client = new ApiClient(config);
     this.retry = retry;
     this.onClose = onClose;
+    this.listener = listener;
   }
 
   @Override
@@ -59,8 +67,8 @@ public final class SdkDatabricksApi implements DatabricksApi {
       case HAS_MORE -> {
         Map<String, String> q = new LinkedHashMap<>(query);
         Set<String> seenTokens = new HashSet<>();
-        while (true) {
-          JsonNode body = call("GET", path, q, null);
+        for (int page = 0; ; page++) {
+          JsonNode body = call("GET", path, q, null, page);
           addElements(out, body, resultField);
           String token = body.path("next_page_token").asText("");
           // has_more (jobs 2.1); endpoints that page without has_more (clusters/list 2.1) just send a token.
@@ -86,7 +94,7 @@ public final class SdkDatabricksApi implements DatabricksApi {
     List<String> out = new ArrayList<>();
     String body = jsonBody;
     for (int page = 0; body != null; page++) {
-      JsonNode answer = call("POST", path, Map.of(), body);
+      JsonNode answer = call("POST", path, Map.of(), body, page);
       addElements(out, answer, resultField);
       JsonNode next = answer.get("next_page");
       body = next != null && next.isObject() && next.size() > 0 ? next.toString() : null;
@@ -97,10 +105,15 @@ public final class SdkDatabricksApi implements DatabricksApi {
     return out;
   }
 
-  /** One request with backoff on busy answers; the parsed body ({} when empty). */
   private JsonNode call(String method, String path, Map<String, String> query, String body) {
+    return call(method, path, query, body, 0);
+  }
+
+  /** One request with backoff on busy answers; the parsed body ({} when empty). Each request is told to the listener. */
+  private JsonNode call(String method, String path, Map<String, String> query, String body, int page) {
     String p = path.startsWith("/") ? path : "/" + path;
     for (int busy = 1; ; busy++) {
+      long sent = System.currentTimeMillis();
       Request request = body == null ? new Request(method, p) : new Request(method, p, body);
       request.withHeader("Accept", "application/json");
       if (body != null) {
@@ -108,11 +121,16 @@ public final class SdkDatabricksApi implements DatabricksApi {
       }
       query.forEach(request::withQueryParam);
       try (InputStream in = client.execute(request, InputStream.class)) {
-        JsonNode node = in == null ? null : JSON.readTree(in);
+        byte[] raw = in == null ? new byte[0] : in.readAllBytes();
+        listener.onCall(new ApiCall(method, p, query, body, page, 200, sent, System.currentTimeMillis() - sent,
+            new String(raw, java.nio.charset.StandardCharsets.UTF_8), raw.length));
+        JsonNode node = raw.length == 0 ? null : JSON.readTree(raw);
         return node == null || node.isMissingNode() ? JsonNodeFactory.instance.objectNode() : node;
       } catch (DatabricksError e) {
         int status = e.getStatusCode();
         String detail = (e.getErrorCode() == null ? "" : e.getErrorCode() + " ") + e.getMessage();
+        listener.onCall(new ApiCall(method, p, query, body, page, status, sent, System.currentTimeMillis() - sent,
+            detail, 0));
         if (BusyRetry.isBusy(status)) {
           LOG.warn("{} {} of workspace {} answered {} (busy answer {}), backing off", method, p, workspace, status, busy);
           if (retry.pause(busy)) {
@@ -122,6 +140,8 @@ public final class SdkDatabricksApi implements DatabricksApi {
         }
         throw new ApiException(p, status, detail, e);
       } catch (IOException | RuntimeException e) {
+        listener.onCall(new ApiCall(method, p, query, body, page, 0, sent, System.currentTimeMillis() - sent,
+            String.valueOf(e.getMessage()), 0));
         throw new ApiException(p, 0, "workspace " + workspace + ": " + e.getMessage(), e);
       }
     }
