@@ -46,7 +46,8 @@ public final class PipelineReport {
       field("externalizeOptimize", DataTypes.BooleanType),
       field("Pipeline_SnapTS", DataTypes.TimestampType),
       field("Overwatch_RunID", DataTypes.StringType),
-      field("attemptID", DataTypes.StringType)});
+      field("attemptID", DataTypes.StringType),
+      field("publicationError", DataTypes.StringType)});
 
   /**
    * One report row.
@@ -71,7 +72,7 @@ public final class PipelineReport {
       return RowFactory.create(organizationId, workspaceName, moduleId, moduleName, primordialDate, runStartTS,
           runEndTS, fromTS, untilTS, status, rowsWritten, recordsQuarantined,
           scala.jdk.javaapi.CollectionConverters.asScala(writeOpsMetrics),
-          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId, attemptId);
+          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId, attemptId, null);
     }
   }
 
@@ -89,6 +90,9 @@ public final class PipelineReport {
     if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("attemptID")) {
       // A report written before attempt ids existed: add the column so state queries can name it.
       store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (attemptID STRING)");
+    }
+    if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("publicationError")) {
+      store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (publicationError STRING)");
     }
   }
 
@@ -156,6 +160,28 @@ public final class PipelineReport {
         .count();
   }
 
+  /**
+   * A view of the module could not be published (presentation.md 7.7): the error goes on the module's report rows
+   * of this run, whose status stays that of the data write; when this run did not execute the module (a
+   * presentation-only run), on its latest outcome rows. Returns the number of rows marked.
+   */
+  public long recordPublicationError(int moduleId, String runId, String error) {
+    ensureTable();
+    String table = store.qualifiedName(TABLE);
+    String closed = "moduleID = " + moduleId + " AND status <> '" + Statuses.RUNNING + "'";
+    String thisRun = closed + " AND Overwatch_RunID = '" + runId.replace("'", "''") + "'";
+    Dataset<Row> all = store.spark().table(table);
+    String where = all.where(thisRun).isEmpty()
+        ? closed + " AND Pipeline_SnapTS = (SELECT max(Pipeline_SnapTS) FROM " + table + " WHERE " + closed + ")"
+        : thisRun;
+    long rows = all.where(where).count();
+    if (rows > 0) {
+      io.delta.tables.DeltaTable.forName(store.spark(), table).update(org.apache.spark.sql.functions.expr(where),
+          Map.of("publicationError", org.apache.spark.sql.functions.lit(error)));
+    }
+    return rows;
+  }
+
   /** The pipReport view in the ETL database (pipeline.md 3.2). */
   public void publishView() {
     String db = "`" + store.etlDatabase() + "`";
@@ -163,7 +189,8 @@ public final class PipelineReport {
         + " moduleID AS module_id, moduleName AS module_name, CAST(primordialDateString AS DATE) AS primordialDate,"
         + " timestamp_millis(fromTS) AS fromTS, timestamp_millis(untilTS) AS untilTS, status,"
         + " rowsWritten AS rows_written, recordsQuarantined AS records_quarantined,"
-        + " writeOpsMetrics AS write_metrics, Pipeline_SnapTS, Overwatch_RunID, runStartTS, runEndTS"
+        + " writeOpsMetrics AS write_metrics, Pipeline_SnapTS, Overwatch_RunID, runStartTS, runEndTS,"
+        + " publicationError AS publication_error"
         + " FROM " + store.qualifiedName(TABLE) + " WHERE status <> '" + Statuses.RUNNING + "'"
         + " ORDER BY Pipeline_SnapTS DESC, runEndTS DESC");
   }
