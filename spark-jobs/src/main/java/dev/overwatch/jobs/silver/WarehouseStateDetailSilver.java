@@ -43,7 +43,7 @@ import org.apache.spark.sql.expressions.WindowSpec;
  * clusters running, uptimes and billable flags. The events come from an export of
  * {@code system.compute.warehouse_events} when the workspace names one ({@code warehouseEvents}), else they
  * are derived from the audit log (decision 401): a start or create starts the warehouse (RUNNING with its
- * minimum cluster count), a stop or delete stops it (STOPPED). The last state stays open until the window end
+ * minimum cluster count), a stop stops it (STOPPED), a delete ends its last state. The last state stays open until the window end
  * and is closed in place by the run that sees the next event.
  */
 public final class WarehouseStateDetailSilver implements Module {
@@ -105,14 +105,14 @@ public final class WarehouseStateDetailSilver implements Module {
     return rows.where(col("warehouse_id").isNotNull().and(col("state").isNotNull()));
   }
 
-  /** Warehouse states from the audit log: start and create -> RUNNING, stop and delete -> STOPPED. */
+  /** Warehouse states from the audit log: start and create -> RUNNING, stop -> STOPPED (deletes cut the last state). */
   static Dataset<Row> fromAudit(Dataset<Row> audit) {
     Column action = col("actionName");
     Column isCreate = action.isin("createEndpoint", "createWarehouse");
     Column id = when(isCreate, org.apache.spark.sql.functions.get_json_object(col("response.result"), "$.id"))
         .otherwise(col("requestParams.id"));
     Column state = when(action.isin("startEndpoint", "startWarehouse", "createEndpoint", "createWarehouse"), lit("RUNNING"))
-        .when(action.isin("stopEndpoint", "stopWarehouse", "deleteEndpoint", "deleteWarehouse"), lit("STOPPED"));
+        .when(action.isin("stopEndpoint", "stopWarehouse"), lit("STOPPED"));
     return audit.where(col("serviceName").equalTo("databrickssql").and(col("response.statusCode").equalTo(200)))
         .select(col("organization_id"), id.as("warehouse_id"), state.as("state"), lit(null).cast("long").as("cluster_count"),
             col("timestamp"))
