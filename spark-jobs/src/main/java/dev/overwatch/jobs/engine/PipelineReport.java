@@ -168,17 +168,20 @@ public final class PipelineReport {
   public long recordPublicationError(int moduleId, String runId, String error) {
     ensureTable();
     String table = store.qualifiedName(TABLE);
-    String closed = "moduleID = " + moduleId + " AND status <> '" + Statuses.RUNNING + "'";
-    String thisRun = closed + " AND Overwatch_RunID = '" + runId.replace("'", "''") + "'";
     Dataset<Row> all = store.spark().table(table);
-    String where = all.where(thisRun).isEmpty()
-        ? closed + " AND Pipeline_SnapTS = (SELECT max(Pipeline_SnapTS) FROM " + table + " WHERE " + closed + ")"
-        : thisRun;
-    long rows = all.where(where).count();
-    if (rows > 0) {
-      io.delta.tables.DeltaTable.forName(store.spark(), table).update(org.apache.spark.sql.functions.expr(where),
-          Map.of("publicationError", org.apache.spark.sql.functions.lit(error)));
+    org.apache.spark.sql.Column closed = col("moduleID").equalTo(moduleId).and(col("status").notEqual(Statuses.RUNNING));
+    org.apache.spark.sql.Column where = closed.and(col("Overwatch_RunID").equalTo(runId));
+    if (all.where(where).isEmpty()) {
+      Row latest = all.where(closed).agg(org.apache.spark.sql.functions.max(TableStore.SNAP_TS)).first();
+      if (latest.isNullAt(0)) {
+        return 0;
+      }
+      // Delta's UPDATE takes no subquery: the latest snapshot of the module is looked up first.
+      where = closed.and(col(TableStore.SNAP_TS).equalTo(org.apache.spark.sql.functions.lit(latest.getTimestamp(0))));
     }
+    long rows = all.where(where).count();
+    io.delta.tables.DeltaTable.forName(store.spark(), table).update(where,
+        Map.of("publicationError", org.apache.spark.sql.functions.lit(error)));
     return rows;
   }
 

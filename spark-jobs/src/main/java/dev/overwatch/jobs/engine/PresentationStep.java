@@ -29,6 +29,8 @@ final class PresentationStep {
   List<ModuleResult> publish(RunSettings settings, Consumer<ModuleResult> progress) {
     TableStore store = new TableStore(spark, databases.storagePrefix(), databases.etl());
     PipelineReport report = new PipelineReport(store);
+    // The report table (with its publicationError column) exists before pipReport names it.
+    report.ensureTable();
     report.publishView();
     String allowList = allowList(settings.deployment().getSpec().viewWorkspaceAllowList);
     List<ModuleResult> results = new ArrayList<>();
@@ -39,8 +41,11 @@ final class PresentationStep {
       ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList);
       if (result.failed() && store.exists(PipelineReport.TABLE)) {
         // Visible failure (presentation.md 7.7): the data write keeps its status, the report row gets the error.
-        report.recordPublicationError(module.spec().id(), settings.runId(), result.message());
-        report.publishView();
+        try {
+          report.recordPublicationError(module.spec().id(), settings.runId(), result.message());
+        } catch (RuntimeException e) {
+          LOG.error("Could not record the failed publication of view {} in pipeline_report", module.view().get().name(), e);
+        }
       }
       results.add(result);
       progress.accept(result);

@@ -219,7 +219,8 @@ class SqlWarehouseChainTest {
     deployment.getSpec().viewWorkspaceAllowList = List.of(ORG_B);
     List<ModuleResult> views = run(deployment, Modules.all(), Layer.PRESENTATION);
     assertTrue(views.stream().noneMatch(ModuleResult::failed), views.toString());
-    for (String view : List.of("sqlqueryhistory", "warehouse", "warehousestatefact", "warehousedbudetails")) {
+    assertEquals(0, spark.table("sqlwh_etl_consumer.sqlqueryhistory").count(), "alpha's queries are hidden");
+    for (String view : List.of("warehouse", "warehousestatefact", "warehousedbudetails")) {
       assertEquals(List.of(ORG_B), strings(spark.sql("SELECT DISTINCT organization_id FROM sqlwh_etl_consumer." + view)),
           view);
     }
