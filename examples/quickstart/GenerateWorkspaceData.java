@@ -862,6 +862,7 @@ public class GenerateWorkspaceData {
 
     terminateAtPeriodEnd(c1);
     write(out, P1, P2, POLICY, W1, W2);
+    SqlWarehouseData.write(out, W1, W2, W3);
   }
 
   /**
@@ -1229,6 +1230,110 @@ public class GenerateWorkspaceData {
     if (!Files.exists(p)) return;
     try (Stream<Path> s = Files.walk(p)) {
       for (Path x : (Iterable<Path>) s.sorted(Comparator.reverseOrder())::iterator) Files.delete(x);
+    }
+  }
+
+  /**
+   * SQL warehouse data (issue 14 part B): the recorded query history (api/2.0/sql/history/queries.json) and an
+   * export of system.compute.warehouse_events (warehouse-events/, JSON lines) matching the warehouse starts,
+   * stops, creates and deletes of the audit log. Deterministic: no random numbers.
+   */
+  static final class SqlWarehouseData {
+    /** analytics-wh (W1) per day: start and stop as in the audit log, scaled to 2 clusters 11:00-12:30. */
+    static final String[][] W1_DAYS = {
+        {"08:31", "18:02"}, {"08:29", "17:55"}, {"08:30", "18:10"}, {"08:45", "17:40"}, {"08:35", "17:20"}};
+    static final String ORG = "6048213925118712";
+    static final String[] STATEMENTS = {
+        "SELECT region, sum(amount) FROM sales.orders WHERE order_date = current_date() - 1 GROUP BY region",
+        "SELECT * FROM finance.daily_revenue ORDER BY day DESC LIMIT 100",
+        "INSERT INTO analytics.kpi_snapshot SELECT current_timestamp(), count(*) FROM sales.orders",
+        "SELECT customer_id, count(*) FROM sales.orders GROUP BY customer_id HAVING count(*) > 10",
+        "MERGE INTO analytics.customers t USING staging.customers s ON t.id = s.id WHEN MATCHED THEN UPDATE SET *",
+        "SELECT * FROM sales.order_items_archive"};
+    static final User[] USERS = {CAROL, ALICE, ERIN, DAVE};
+
+    private SqlWarehouseData() {}
+
+    static void write(Path out, String w1, String w2, String w3) throws IOException {
+      List<Object> events = new ArrayList<>();
+      List<Object> queries = new ArrayList<>();
+      int n = 0;
+      for (int d = 0; d < W1_DAYS.length; d++) {
+        String day = DAY0.plusDays(d).toString();
+        long start = ts(day + "T" + W1_DAYS[d][0] + ":00");
+        long stop = ts(day + "T" + W1_DAYS[d][1] + ":00");
+        events.add(event(w1, "STARTING", 1, start));
+        events.add(event(w1, "RUNNING", 1, start + 120_000));
+        events.add(event(w1, "SCALED_UP", 2, ts(day + "T11:00:00")));
+        events.add(event(w1, "SCALED_DOWN", 1, ts(day + "T12:30:00")));
+        events.add(event(w1, "STOPPING", 0, stop));
+        events.add(event(w1, "STOPPED", 0, stop + 60_000));
+        // Six queries a day on analytics-wh, hourly from 09:00; every fifth fails, every seventh is cancelled.
+        for (int h = 0; h < 6; h++) {
+          long qs = ts(day + "T" + String.format("%02d", 9 + h) + ":" + String.format("%02d", (7 * h + 3 * d) % 60) + ":15");
+          String status = n % 5 == 4 ? "FAILED" : n % 7 == 6 ? "CANCELED" : "FINISHED";
+          queries.add(query(n, w1, USERS[(n + d) % USERS.length], STATEMENTS[(n + d) % STATEMENTS.length], qs, status));
+          n++;
+        }
+      }
+      // temp-wh (W3): created on day 0 (it starts), auto-stopped after 10 idle minutes; deleted on day 3.
+      events.add(event(w3, "STARTING", 1, ts(DAY0 + "T09:05:30")));
+      events.add(event(w3, "RUNNING", 1, ts(DAY0 + "T09:07:00")));
+      events.add(event(w3, "STOPPING", 0, ts(DAY0 + "T09:40:00")));
+      events.add(event(w3, "STOPPED", 0, ts(DAY0 + "T09:41:00")));
+      queries.add(query(n++, w3, BOB, "CREATE TABLE scratch.bob_tmp AS SELECT * FROM sales.orders LIMIT 1000",
+          ts(DAY0 + "T09:20:00"), "FINISHED"));
+      // adhoc-serverless (W2) on day 2, 15:31-15:58.
+      String day2 = DAY0.plusDays(2).toString();
+      events.add(event(w2, "STARTING", 1, ts(day2 + "T15:31:10")));
+      events.add(event(w2, "RUNNING", 1, ts(day2 + "T15:31:40")));
+      events.add(event(w2, "STOPPING", 0, ts(day2 + "T15:58:00")));
+      events.add(event(w2, "STOPPED", 0, ts(day2 + "T15:58:30")));
+      queries.add(query(n++, w2, ALICE, "SELECT count(*) FROM sales.orders", ts(day2 + "T15:35:00"), "FINISHED"));
+      queries.add(query(n, w2, ALICE, "SELECT * FROM sales.orders o JOIN sales.order_items i USING (order_id)",
+          ts(day2 + "T15:40:00"), "CANCELED"));
+
+      writeFile(out.resolve("api/api/2.0/sql/history/queries.json"), pretty(m("res", queries)));
+      deleteTree(out.resolve("warehouse-events"));
+      StringBuilder lines = new StringBuilder();
+      for (Object e : events) {
+        StringBuilder b = new StringBuilder();
+        GenerateWorkspaceData.write(b, e, -1, 0);
+        lines.append(b).append('\n');
+      }
+      writeFile(out.resolve("warehouse-events/part-00000.json"), lines.toString());
+    }
+
+    static Map<String, Object> event(String warehouse, String type, int clusters, long time) {
+      return m("account_id", "b6e3c8a2-demo", "workspace_id", ORG, "warehouse_id", warehouse, "event_type", type,
+          "cluster_count", clusters, "event_time", java.time.Instant.ofEpochMilli(time).toString());
+    }
+
+    static Map<String, Object> query(int n, String warehouse, User user, String text, long start, String status) {
+      long duration = 1_500L + (n * 7_919L) % 120_000L;
+      boolean failed = status.equals("FAILED");
+      boolean cancelled = status.equals("CANCELED");
+      long readBytes = cancelled ? 0 : 1_048_576L * (1 + (n * 37L) % 900);
+      Map<String, Object> metrics = m("total_time_ms", duration, "compilation_time_ms", 120 + n % 300,
+          "execution_time_ms", duration - 200, "read_bytes", readBytes, "read_remote_bytes", 0,
+          "write_remote_bytes", text.startsWith("INSERT") || text.startsWith("MERGE") || text.startsWith("CREATE") ? readBytes / 4 : 0,
+          "read_cache_bytes", readBytes / 3, "spill_to_disk_bytes", 0, "task_total_time_ms", duration * 3,
+          "read_files_count", 1 + n % 40, "read_partitions_count", 1 + n % 8, "photon_total_time_ms", duration * 2,
+          "rows_read_count", readBytes / 128, "rows_produced_count", failed || cancelled ? 0 : 1 + n % 500,
+          "result_fetch_time_ms", 20 + n % 50, "network_sent_bytes", 4_096 + n, "result_from_cache", n % 9 == 3,
+          "pruned_bytes", readBytes / 2, "pruned_files_count", n % 12);
+      Map<String, Object> q = m("query_id", String.format("01ef%04x-demo-%04d", n * 2654435761L % 65536, n),
+          "status", status, "query_text", text, "query_start_time_ms", start, "query_end_time_ms", start + duration,
+          "execution_end_time_ms", start + duration - 30, "duration", duration, "user_id", Long.parseLong(user.id()),
+          "user_name", user.email(), "executed_as_user_id", Long.parseLong(user.id()), "executed_as_user_name",
+          user.email(), "warehouse_id", warehouse, "endpoint_id", warehouse,
+          "spark_ui_url", "https://" + HOST + "/sql/history?queryId=" + n, "rows_produced",
+          failed || cancelled ? 0 : 1 + n % 500, "statement_type", text.split(" ")[0], "is_final", true,
+          "channel_used", m("name", "CHANNEL_NAME_CURRENT"), "plans_state", "EXISTS", "metrics", metrics);
+      if (failed) {
+        q.put("error_message", "[TABLE_OR_VIEW_NOT_FOUND] The table or view `sales`.`order_items_archive` cannot be found.");
+      }
+      return q;
     }
   }
 }

@@ -11,6 +11,7 @@ import dev.overwatch.jobs.bronze.LibsSnapshotBronze;
 import dev.overwatch.jobs.bronze.PoliciesSnapshotBronze;
 import dev.overwatch.jobs.bronze.PoolsSnapshotBronze;
 import dev.overwatch.jobs.bronze.SparkEventsBronze;
+import dev.overwatch.jobs.bronze.SqlQueryHistoryBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
@@ -26,6 +27,9 @@ import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.gold.SqlQueryHistoryGold;
+import dev.overwatch.jobs.gold.WarehouseGold;
+import dev.overwatch.jobs.gold.WarehouseStateFactGold;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.JobRunSilver;
@@ -36,6 +40,9 @@ import dev.overwatch.jobs.silver.SparkExecutorsSilver;
 import dev.overwatch.jobs.silver.SparkJobsSilver;
 import dev.overwatch.jobs.silver.SparkStagesSilver;
 import dev.overwatch.jobs.silver.SparkTasksSilver;
+import dev.overwatch.jobs.silver.SqlQueryHistorySilver;
+import dev.overwatch.jobs.silver.WarehouseSpecSilver;
+import dev.overwatch.jobs.silver.WarehouseStateDetailSilver;
 import java.util.List;
 
 /** Every module of the pipeline, in canonical order (pipeline.md 9.3): layers, then scopes, then module order. */
@@ -58,6 +65,7 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
+        new SqlQueryHistoryBronze(),
         // silver: pools, clusters, clusterEvents, sparkEvents
         new PoolsSpecSilver(),
         new ClusterSpecSilver(),
@@ -70,6 +78,10 @@ public final class Modules {
         // silver: jobs
         new JobStatusSilver(),
         new JobRunSilver(),
+        // silver: dbsql, warehouseEvents (2022 reads 2021's definitions)
+        new SqlQueryHistorySilver(),
+        new WarehouseSpecSilver(),
+        new WarehouseStateDetailSilver(),
         // gold (gold.md 1.9): dimensions (pools, clusters, jobs, sparkEvents), then facts (clusterEvents, jobs)
         new InstancePoolGold(),
         new ClusterGold(),
@@ -81,7 +93,10 @@ public final class Modules {
         new SparkJobGold(),
         new SparkStageGold(),
         new SparkTaskGold(),
+        new SqlQueryHistoryGold(),
+        new WarehouseGold(),
         new ClusterStateFactGold(),
-        new JobRunCostPotentialFactGold()));
+        new JobRunCostPotentialFactGold(),
+        new WarehouseStateFactGold()));
   }
 }

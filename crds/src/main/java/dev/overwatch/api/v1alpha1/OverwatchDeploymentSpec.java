@@ -72,6 +72,13 @@ public class OverwatchDeploymentSpec {
   @JsonPropertyDescription("Module ids that must not run (reported FAILED 'MODULE DISABLED', which blocks their dependants).")
   public List<Integer> disabledModules = new ArrayList<>();
 
+  @Size(max = 1000)
+  @ValidationRule(value = "self.all(o, o.matches('^[A-Za-z0-9_-]+$'))",
+      message = "viewWorkspaceAllowList entries are organization ids: letters, digits, '-' and '_' only")
+  @JsonPropertyDescription("Optional organization ids that every published view is restricted to "
+      + "(organization_id IN (...)), for limited or remote deployments. Empty: views show every workspace.")
+  public List<String> viewWorkspaceAllowList = new ArrayList<>();
+
   @JsonPropertyDescription("Optional features.")
   public FeaturesSpec features = new FeaturesSpec();
 

@@ -39,6 +39,11 @@ public class WorkspaceSpec {
   @JsonPropertyDescription("Where the workspace's audit logs are delivered.")
   public AuditLogsSpec auditLogs;
 
+  @JsonPropertyDescription("Export of system.compute.warehouse_events for this workspace (warehouse states for "
+      + "warehouseStateFact). Without it the states are derived from the audit log's warehouse start, stop, create, "
+      + "edit and delete events (docs/dbsql.md).")
+  public WarehouseEventsSpec warehouseEvents;
+
   @JsonPropertyDescription("Folder of recorded REST responses used instead of calling the workspace (air-gapped installs, tests). See docs/api-replay.md.")
   public String apiReplayPath;
 

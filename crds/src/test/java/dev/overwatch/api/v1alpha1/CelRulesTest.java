@@ -50,6 +50,9 @@ class CelRulesTest {
       Map.entry("spark.master, spark.submit.deployMode and spark.kubernetes.driver.pod.name are set by the operator", Example.of(
           "{spark.sql.shuffle.partitions: '8'}", "{spark.submit.deployMode: cluster}")),
       Map.entry("auditLogs.format must be json, parquet or delta", Example.of("parquet", "csv")),
+      Map.entry("warehouseEvents.format must be json, parquet or delta", Example.of("delta", "csv")),
+      Map.entry("viewWorkspaceAllowList entries are organization ids: letters, digits, '-' and '_' only",
+          Example.of("['6048213925118712', 'ws_2']", "['1 OR 1=1']")),
       Map.entry("a run's spec is immutable once created", new Example(
           "{deploymentRef: {name: prod}, layers: [bronze], cancel: true}",
           "{deploymentRef: {name: prod}, layers: [bronze, silver], cancel: false}", RUN, RUN)),

@@ -78,7 +78,7 @@ public final class AuditLogBronze implements Module {
       "notebookId", "notebookName", "path", "oldName", "oldPath", "newName", "newPath", "parentPath", "commandText",
       "commandId",
       // DBSQL
-      "dataSourceId", "dashboardId", "alertId", "cluster_size", "channel", "warehouse_type", "spot_instance_policy",
+      "id", "dataSourceId", "dashboardId", "alertId", "cluster_size", "channel", "warehouse_type", "spot_instance_policy",
       "min_num_clusters:long", "max_num_clusters:long", "auto_stop_mins:long", "enable_photon:boolean",
       "enable_serverless_compute:boolean",
       // excluded

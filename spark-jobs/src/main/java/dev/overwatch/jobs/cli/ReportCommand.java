@@ -30,7 +30,7 @@ final class ReportCommand implements Callable<Integer> {
       return OverwatchJob.EXIT_FAILED;
     }
     QueryOutput.print(spark.sql("SELECT workspace_name, module_id, module_name, status, fromTS, untilTS, rows_written,"
-        + " records_quarantined, Overwatch_RunID, Pipeline_SnapTS FROM (SELECT *, row_number() OVER (PARTITION BY"
+        + " records_quarantined, publication_error, Overwatch_RunID, Pipeline_SnapTS FROM (SELECT *, row_number() OVER (PARTITION BY"
         + " organization_id, module_id ORDER BY Pipeline_SnapTS DESC, runEndTS DESC) AS rn FROM " + db + ".pipReport)"
         + " WHERE rn = 1 ORDER BY workspace_name, module_id"), output.format, spec.commandLine().getOut());
     return 0;

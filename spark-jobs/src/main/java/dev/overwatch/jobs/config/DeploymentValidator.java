@@ -78,6 +78,15 @@ public final class DeploymentValidator {
       nonNegative(spec.prices.jobsLight, "spec.prices.jobsLight", problems);
       validatePriceFile(spec.prices.instanceDetailsCsv, problems);
     }
+    if (spec.viewWorkspaceAllowList != null) {
+      for (int i = 0; i < spec.viewWorkspaceAllowList.size(); i++) {
+        String id = spec.viewWorkspaceAllowList.get(i);
+        if (id == null || !ORG_ID.matcher(id).matches()) {
+          problems.add("spec.viewWorkspaceAllowList[" + i + "]: an organization id (letters, digits, '-' and '_'"
+              + " only): '" + id + "'");
+        }
+      }
+    }
     if (spec.spark != null && spec.spark.executors != null && spec.spark.executors < 0) {
       problems.add("spec.spark.executors: must be >= 0");
     }
@@ -147,6 +156,14 @@ public final class DeploymentValidator {
       }
       if (ws.auditLogs.format != null && !AUDIT_FORMATS.contains(ws.auditLogs.format)) {
         problems.add(path + ".auditLogs.format: one of json, parquet, delta");
+      }
+    }
+    if (ws.warehouseEvents != null) {
+      if (blank(ws.warehouseEvents.path)) {
+        problems.add(path + ".warehouseEvents.path: required");
+      }
+      if (ws.warehouseEvents.format != null && !AUDIT_FORMATS.contains(ws.warehouseEvents.format)) {
+        problems.add(path + ".warehouseEvents.format: one of json, parquet, delta");
       }
     }
     for (int i = 0; i < ws.excludedScopes.size(); i++) {

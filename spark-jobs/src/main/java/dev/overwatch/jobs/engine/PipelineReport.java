@@ -46,7 +46,8 @@ public final class PipelineReport {
       field("externalizeOptimize", DataTypes.BooleanType),
       field("Pipeline_SnapTS", DataTypes.TimestampType),
       field("Overwatch_RunID", DataTypes.StringType),
-      field("attemptID", DataTypes.StringType)});
+      field("attemptID", DataTypes.StringType),
+      field("publicationError", DataTypes.StringType)});
 
   /**
    * One report row.
@@ -71,7 +72,7 @@ public final class PipelineReport {
       return RowFactory.create(organizationId, workspaceName, moduleId, moduleName, primordialDate, runStartTS,
           runEndTS, fromTS, untilTS, status, rowsWritten, recordsQuarantined,
           scala.jdk.javaapi.CollectionConverters.asScala(writeOpsMetrics),
-          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId, attemptId);
+          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId, attemptId, null);
     }
   }
 
@@ -89,6 +90,9 @@ public final class PipelineReport {
     if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("attemptID")) {
       // A report written before attempt ids existed: add the column so state queries can name it.
       store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (attemptID STRING)");
+    }
+    if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("publicationError")) {
+      store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (publicationError STRING)");
     }
   }
 
@@ -156,6 +160,31 @@ public final class PipelineReport {
         .count();
   }
 
+  /**
+   * A view of the module could not be published (presentation.md 7.7): the error goes on the module's report rows
+   * of this run, whose status stays that of the data write; when this run did not execute the module (a
+   * presentation-only run), on its latest outcome rows. Returns the number of rows marked.
+   */
+  public long recordPublicationError(int moduleId, String runId, String error) {
+    ensureTable();
+    String table = store.qualifiedName(TABLE);
+    Dataset<Row> all = store.spark().table(table);
+    org.apache.spark.sql.Column closed = col("moduleID").equalTo(moduleId).and(col("status").notEqual(Statuses.RUNNING));
+    org.apache.spark.sql.Column where = closed.and(col("Overwatch_RunID").equalTo(runId));
+    if (all.where(where).isEmpty()) {
+      Row latest = all.where(closed).agg(org.apache.spark.sql.functions.max(TableStore.SNAP_TS)).first();
+      if (latest.isNullAt(0)) {
+        return 0;
+      }
+      // Delta's UPDATE takes no subquery: the latest snapshot of the module is looked up first.
+      where = closed.and(col(TableStore.SNAP_TS).equalTo(org.apache.spark.sql.functions.lit(latest.getTimestamp(0))));
+    }
+    long rows = all.where(where).count();
+    io.delta.tables.DeltaTable.forName(store.spark(), table).update(where,
+        Map.of("publicationError", org.apache.spark.sql.functions.lit(error)));
+    return rows;
+  }
+
   /** The pipReport view in the ETL database (pipeline.md 3.2). */
   public void publishView() {
     String db = "`" + store.etlDatabase() + "`";
@@ -163,7 +192,8 @@ public final class PipelineReport {
         + " moduleID AS module_id, moduleName AS module_name, CAST(primordialDateString AS DATE) AS primordialDate,"
         + " timestamp_millis(fromTS) AS fromTS, timestamp_millis(untilTS) AS untilTS, status,"
         + " rowsWritten AS rows_written, recordsQuarantined AS records_quarantined,"
-        + " writeOpsMetrics AS write_metrics, Pipeline_SnapTS, Overwatch_RunID, runStartTS, runEndTS"
+        + " writeOpsMetrics AS write_metrics, Pipeline_SnapTS, Overwatch_RunID, runStartTS, runEndTS,"
+        + " publicationError AS publication_error"
         + " FROM " + store.qualifiedName(TABLE) + " WHERE status <> '" + Statuses.RUNNING + "'"
         + " ORDER BY Pipeline_SnapTS DESC, runEndTS DESC");
   }

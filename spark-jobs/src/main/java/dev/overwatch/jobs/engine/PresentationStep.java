@@ -28,13 +28,25 @@ final class PresentationStep {
 
   List<ModuleResult> publish(RunSettings settings, Consumer<ModuleResult> progress) {
     TableStore store = new TableStore(spark, databases.storagePrefix(), databases.etl());
-    new PipelineReport(store).publishView();
+    PipelineReport report = new PipelineReport(store);
+    // The report table (with its publicationError column) exists before pipReport names it.
+    report.ensureTable();
+    report.publishView();
+    String allowList = allowList(settings.deployment().getSpec().viewWorkspaceAllowList);
     List<ModuleResult> results = new ArrayList<>();
     for (Module module : registry.modules()) {
       if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
         continue;
       }
-      ModuleResult result = publish(module.spec().id(), module.view().get(), store);
+      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList);
+      if (result.failed() && store.exists(PipelineReport.TABLE)) {
+        // Visible failure (presentation.md 7.7): the data write keeps its status, the report row gets the error.
+        try {
+          report.recordPublicationError(module.spec().id(), settings.runId(), result.message());
+        } catch (RuntimeException e) {
+          LOG.error("Could not record the failed publication of view {} in pipeline_report", module.view().get().name(), e);
+        }
+      }
       results.add(result);
       progress.accept(result);
     }
@@ -42,7 +54,7 @@ final class PresentationStep {
     // database, else a view would shadow the table of the same name.
     if (!databases.consumer().equalsIgnoreCase(databases.etl())) {
       for (ConsumerView view : PriceTables.views()) {
-        ModuleResult result = publish(0, view, store);
+        ModuleResult result = publish(0, view, store, allowList);
         results.add(result);
         progress.accept(result);
       }
@@ -50,7 +62,24 @@ final class PresentationStep {
     return results;
   }
 
-  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store) {
+  /**
+   * The WHERE clause of every view for the workspace allow-list (presentation.md 7.11), or "" without one. The
+   * ids are checked again here, as they become SQL literals.
+   */
+  static String allowList(List<String> organizationIds) {
+    if (organizationIds == null || organizationIds.isEmpty()) {
+      return "";
+    }
+    for (String id : organizationIds) {
+      if (id == null || !id.matches("[A-Za-z0-9_-]+")) {
+        throw new IllegalArgumentException("spec.viewWorkspaceAllowList: not an organization id: '" + id + "'");
+      }
+    }
+    return " WHERE `organization_id` IN (" + String.join(", ", organizationIds.stream().map(id -> "'" + id + "'")
+        .toList()) + ")";
+  }
+
+  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store, String allowList) {
     if (!store.exists(view.source())) {
       return result(moduleId, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
     }
@@ -68,7 +97,7 @@ final class PresentationStep {
             + view.source().name() + ": " + missing + "; the previous view is kept");
       }
       spark.sql("CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "` AS SELECT "
-          + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()));
+          + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()) + allowList);
       return result(moduleId, view, Outcome.SUCCESS, "");
     } catch (RuntimeException e) {
       LOG.error("Publishing view {} failed", view.name(), e);

@@ -93,6 +93,7 @@ public final class PriceRefresh {
   public static void ensureTables(TableStore store) {
     store.createIfMissing(PriceTables.INSTANCE_DETAILS, PriceTables.INSTANCE_DETAILS_SCHEMA);
     store.createIfMissing(PriceTables.DBU_COST_DETAILS, PriceTables.DBU_COST_DETAILS_SCHEMA);
+    store.createIfMissing(WarehouseDbuDetails.TABLE, WarehouseDbuDetails.SCHEMA);
   }
 
   public Outcome run() {
@@ -121,7 +122,8 @@ public final class PriceRefresh {
     write(PriceTables.DBU_COST_DETAILS, PriceTables.DBU_COST_DETAILS_SCHEMA, "sku",
         skuChanges.stream().map(this::skuRow).toList());
     long closed = nodeChanges.stream().filter(Change::close).count() + skuChanges.stream().filter(Change::close).count();
-    long opened = nodeChanges.size() + skuChanges.size() - closed;
+    long warehouseSizes = WarehouseDbuDetails.seed(store, workspace, primordial, snapshot, runId, zone);
+    long opened = nodeChanges.size() + skuChanges.size() - closed + warehouseSizes;
     return new Outcome(opened, closed, rejected);
   }
 

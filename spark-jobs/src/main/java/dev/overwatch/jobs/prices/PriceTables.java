@@ -122,13 +122,14 @@ public final class PriceTables {
   }
 
   /**
-   * Consumer views over the reference tables (presentation.md 2 rows 20-21): every column, published
+   * Consumer views over the reference tables (presentation.md 2 rows 20-22): every column, published
    * only when the consumer database differs from the ETL database.
    */
   public static List<ConsumerView> views() {
     return List.of(
         ConsumerView.of("instancedetails", INSTANCE_DETAILS, names(INSTANCE_DETAILS_SCHEMA)),
-        ConsumerView.of("dbucostdetails", DBU_COST_DETAILS, names(DBU_COST_DETAILS_SCHEMA)));
+        ConsumerView.of("dbucostdetails", DBU_COST_DETAILS, names(DBU_COST_DETAILS_SCHEMA)),
+        WarehouseDbuDetails.view());
   }
 
   private static String[] names(StructType schema) {

@@ -9,8 +9,11 @@ import java.util.Map;
  */
 public interface DatabricksApi extends AutoCloseable {
 
-  /** How an endpoint pages (inputs.md 2.1). */
-  enum Paging { NONE, HAS_MORE, NEXT_PAGE_BODY }
+  /**
+   * How an endpoint pages (inputs.md 2.1). HAS_NEXT_PAGE (SQL query history): the next request is the same
+   * query minus every {@code filter_by.*} parameter plus {@code page_token}, while has_next_page is true.
+   */
+  enum Paging { NONE, HAS_MORE, HAS_NEXT_PAGE, NEXT_PAGE_BODY }
 
   /** GET an endpoint, following its pages; the elements of {@code resultField} as JSON strings. */
   List<String> getAll(String path, Map<String, String> query, String resultField, Paging paging);

@@ -148,6 +148,9 @@ public final class ReplayServer implements AutoCloseable {
           return start >= from && start <= to;
         });
       }
+      case "api/2.0/sql/history/queries" -> {
+        return queryHistory(read(path).orElse(empty()), query);
+      }
       case "api/2.0/clusters/get" -> {
         String id = query.getOrDefault("cluster_id", "");
         return safeId(id).flatMap(i -> read("api/2.0/clusters/get/" + i)).map(Answer::ok)
@@ -183,6 +186,55 @@ public final class ReplayServer implements AutoCloseable {
     out.put("has_more", more);
     if (more) {
       out.put("next_page_token", String.valueOf(offset + limit));
+    }
+    return Answer.ok(out);
+  }
+
+  /**
+   * SQL query history (has_next_page paging, inputs.md 2.1): queries whose query_start_time_ms lies in the
+   * filter's [start_time_ms, end_time_ms), ordered by start, max_results per page. As the real API does, the
+   * page token carries the filter, and a request naming both a token and a filter is refused.
+   */
+  private static Answer queryHistory(JsonNode file, Map<String, String> query) {
+    String token = query.get("page_token");
+    boolean filtered = query.keySet().stream().anyMatch(k -> k.startsWith("filter_by."));
+    long from;
+    long to;
+    int offset;
+    if (token != null) {
+      if (filtered) {
+        return Answer.error(400, "INVALID_PARAMETER_VALUE", "filter_by must not be set together with page_token");
+      }
+      String[] parts = token.split(":");
+      if (parts.length != 3) {
+        return Answer.error(400, "INVALID_PARAMETER_VALUE", "invalid page_token " + token);
+      }
+      from = Long.parseLong(parts[0]);
+      to = Long.parseLong(parts[1]);
+      offset = Integer.parseInt(parts[2]);
+    } else {
+      from = longParam(query, "filter_by.query_start_time_range.start_time_ms", Long.MIN_VALUE);
+      to = longParam(query, "filter_by.query_start_time_range.end_time_ms", Long.MAX_VALUE);
+      offset = 0;
+    }
+    List<JsonNode> items = new ArrayList<>();
+    file.path("res").forEach(n -> {
+      long start = n.path("query_start_time_ms").asLong(Long.MIN_VALUE);
+      if (start >= from && start < to) {
+        items.add(n);
+      }
+    });
+    items.sort(Comparator.comparingLong(n -> n.path("query_start_time_ms").asLong()));
+    int limit = (int) Math.min(1000, Math.max(1, longParam(query, "max_results", 100)));
+    ObjectNode out = JSON.createObjectNode();
+    if (offset < items.size()) {
+      ArrayNode page = out.putArray("res");
+      items.subList(offset, Math.min(items.size(), offset + limit)).forEach(page::add);
+    }
+    boolean more = offset + limit < items.size();
+    out.put("has_next_page", more);
+    if (more) {
+      out.put("next_page_token", from + ":" + to + ":" + (offset + limit));
     }
     return Answer.ok(out);
   }

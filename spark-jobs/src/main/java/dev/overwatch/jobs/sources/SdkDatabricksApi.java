@@ -79,6 +79,27 @@ public final class SdkDatabricksApi implements DatabricksApi {
           q.put("page_token", token);
         }
       }
+      case HAS_NEXT_PAGE -> {
+        JsonNode body = call("GET", path, query, null);
+        addElements(out, body, resultField);
+        Set<String> seenTokens = new HashSet<>();
+        while (body.path("has_next_page").asBoolean(false)) {
+          String token = body.path("next_page_token").asText("");
+          if (token.isEmpty() || !seenTokens.add(token)) {
+            break;
+          }
+          // The token carries the filter; the API refuses a request naming both.
+          Map<String, String> q = new LinkedHashMap<>();
+          query.forEach((k, v) -> {
+            if (!k.startsWith("filter_by.")) {
+              q.put(k, v);
+            }
+          });
+          q.put("page_token", token);
+          body = call("GET", path, q, null);
+          addElements(out, body, resultField);
+        }
+      }
       case NEXT_PAGE_BODY -> throw new IllegalArgumentException("next_page bodies page POST calls; use postAll for " + path);
     }
     return out;
