@@ -14,22 +14,29 @@ import dev.overwatch.jobs.bronze.SparkEventsBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.AccountLoginGold;
+import dev.overwatch.jobs.gold.AccountModGold;
 import dev.overwatch.jobs.gold.ClusterGold;
 import dev.overwatch.jobs.gold.ClusterStateFactGold;
 import dev.overwatch.jobs.gold.InstancePoolGold;
 import dev.overwatch.jobs.gold.JobGold;
 import dev.overwatch.jobs.gold.JobRunCostPotentialFactGold;
 import dev.overwatch.jobs.gold.JobRunGold;
+import dev.overwatch.jobs.gold.NotebookCommandsGold;
+import dev.overwatch.jobs.gold.NotebookGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
 import dev.overwatch.jobs.gold.SparkStageGold;
 import dev.overwatch.jobs.gold.SparkStreamGold;
 import dev.overwatch.jobs.gold.SparkTaskGold;
+import dev.overwatch.jobs.silver.AccountLoginSilver;
+import dev.overwatch.jobs.silver.AccountModsSilver;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.JobRunSilver;
 import dev.overwatch.jobs.silver.JobStatusSilver;
+import dev.overwatch.jobs.silver.NotebookSilver;
 import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
@@ -58,6 +65,10 @@ public final class Modules {
         new JobsSnapshotBronze(),
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
+        // silver: accounts, notebooks
+        new AccountLoginSilver(),
+        new AccountModsSilver(),
+        new NotebookSilver(),
         // silver: pools, clusters, clusterEvents, sparkEvents
         new PoolsSpecSilver(),
         new ClusterSpecSilver(),
@@ -70,7 +81,11 @@ public final class Modules {
         // silver: jobs
         new JobStatusSilver(),
         new JobRunSilver(),
-        // gold (gold.md 1.9): dimensions (pools, clusters, jobs, sparkEvents), then facts (clusterEvents, jobs)
+        // gold (gold.md 1.9): dimensions (accounts, notebooks, pools, clusters, jobs, sparkEvents), then facts
+        // (clusterEvents, jobs, notebookCommands)
+        new AccountModGold(),
+        new AccountLoginGold(),
+        new NotebookGold(),
         new InstancePoolGold(),
         new ClusterGold(),
         new JobGold(),
@@ -82,6 +97,7 @@ public final class Modules {
         new SparkStageGold(),
         new SparkTaskGold(),
         new ClusterStateFactGold(),
-        new JobRunCostPotentialFactGold()));
+        new JobRunCostPotentialFactGold(),
+        new NotebookCommandsGold()));
   }
 }
