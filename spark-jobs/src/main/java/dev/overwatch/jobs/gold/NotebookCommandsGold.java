@@ -85,7 +85,8 @@ public final class NotebookCommandsGold extends GoldModule {
             col("requestParams.commandText").as("command_text"),
             expr("try_cast(requestParams.executionTime AS double)").as("execution_time_s"),
             col("sourceIPAddress").as("source_ip_address"), col("userIdentity").as("user_identity"),
-            col("requestParams.status").as("status"), AuditLogBronze.response().as("response"), col("userAgent").as("user_agent"),
+            col("requestParams.status").as("status"), AuditLogBronze.response().as("response"),
+            col("userAgent").as("user_agent"),
             col("timestamp").as("unixTimeMS"), col("hashKey").as("cmd_key"))
         .withColumn("t1", col("unixTimeMS").plus(expr("cast(round(execution_time_s * 1000) AS long)")));
     Dataset<Row> withCost = states == null

@@ -92,7 +92,8 @@ public final class AuditDeliveries {
     Dataset<Row> out = spark.createDataFrame(unreadable, SCHEMA);
     for (Map.Entry<StructType, List<String>> group : bySchema.entrySet()) {
       Dataset<Row> df = spark.read().schema(group.getKey()).parquet(group.getValue().toArray(String[]::new));
-      out = out.unionByName(records(df, col("_metadata.file_path"), dayOf(col("_metadata.file_path")), List.of()));
+      out = out.unionByName(records(df, col("_metadata.file_path"),
+          concat(lit("row "), col("_metadata.row_index").cast("string")), dayOf(col("_metadata.file_path")), List.of()));
     }
     return out;
   }
@@ -106,11 +107,13 @@ public final class AuditDeliveries {
     Column day = col(date).cast("date");
     Dataset<Row> days = table.where(day.geq(lit(from.toString()).cast("date")).and(day.leq(lit(until.toString())
         .cast("date"))));
-    return records(days, col("_metadata.file_path"), day.cast("string"), List.of(date));
+    // Delta's file metadata has no row index: a quarantined record is found by its file and its content.
+    return records(days, col("_metadata.file_path"), lit("record"), day.cast("string"), List.of(date));
   }
 
   /** Each row as one JSON object (objects delivered as JSON text parsed back to objects), minus {@code drop}. */
-  private static Dataset<Row> records(Dataset<Row> df, Column filename, Column day, List<String> drop) {
+  private static Dataset<Row> records(Dataset<Row> df, Column filename, Column position, Column day,
+      List<String> drop) {
     List<Column> fields = new ArrayList<>();
     for (StructField f : df.schema().fields()) {
       if (drop.contains(f.name())) {
@@ -123,7 +126,7 @@ public final class AuditDeliveries {
       fields.add(c.as(f.name()));
     }
     return df.select(filename.as("filename"),
-        concat(lit("row "), col("_metadata.row_index").cast("string")).as("position"),
+        position.as("position"),
         to_json(struct(fields.toArray(Column[]::new))).as("line"), lit(null).cast("string").as("error"),
         day.as("__audit_day"));
   }
