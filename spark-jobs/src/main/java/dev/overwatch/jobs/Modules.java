@@ -15,12 +15,16 @@ import dev.overwatch.jobs.bronze.SqlQueryHistoryBronze;
 import dev.overwatch.jobs.bronze.TokensSnapshotBronze;
 import dev.overwatch.jobs.bronze.WarehousesSnapshotBronze;
 import dev.overwatch.jobs.engine.ModuleRegistry;
+import dev.overwatch.jobs.gold.AccountLoginGold;
+import dev.overwatch.jobs.gold.AccountModGold;
 import dev.overwatch.jobs.gold.ClusterGold;
 import dev.overwatch.jobs.gold.ClusterStateFactGold;
 import dev.overwatch.jobs.gold.InstancePoolGold;
 import dev.overwatch.jobs.gold.JobGold;
 import dev.overwatch.jobs.gold.JobRunCostPotentialFactGold;
 import dev.overwatch.jobs.gold.JobRunGold;
+import dev.overwatch.jobs.gold.NotebookCommandsGold;
+import dev.overwatch.jobs.gold.NotebookGold;
 import dev.overwatch.jobs.gold.SparkExecutionGold;
 import dev.overwatch.jobs.gold.SparkExecutorGold;
 import dev.overwatch.jobs.gold.SparkJobGold;
@@ -30,10 +34,13 @@ import dev.overwatch.jobs.gold.SparkTaskGold;
 import dev.overwatch.jobs.gold.SqlQueryHistoryGold;
 import dev.overwatch.jobs.gold.WarehouseGold;
 import dev.overwatch.jobs.gold.WarehouseStateFactGold;
+import dev.overwatch.jobs.silver.AccountLoginSilver;
+import dev.overwatch.jobs.silver.AccountModsSilver;
 import dev.overwatch.jobs.silver.ClusterSpecSilver;
 import dev.overwatch.jobs.silver.ClusterStateDetailSilver;
 import dev.overwatch.jobs.silver.JobRunSilver;
 import dev.overwatch.jobs.silver.JobStatusSilver;
+import dev.overwatch.jobs.silver.NotebookSilver;
 import dev.overwatch.jobs.silver.PoolsSpecSilver;
 import dev.overwatch.jobs.silver.SparkExecutionsSilver;
 import dev.overwatch.jobs.silver.SparkExecutorsSilver;
@@ -66,6 +73,10 @@ public final class Modules {
         new JobRunsSnapshotBronze(),
         new WarehousesSnapshotBronze(),
         new SqlQueryHistoryBronze(),
+        // silver: accounts, notebooks
+        new AccountLoginSilver(),
+        new AccountModsSilver(),
+        new NotebookSilver(),
         // silver: pools, clusters, clusterEvents, sparkEvents
         new PoolsSpecSilver(),
         new ClusterSpecSilver(),
@@ -82,7 +93,11 @@ public final class Modules {
         new SqlQueryHistorySilver(),
         new WarehouseSpecSilver(),
         new WarehouseStateDetailSilver(),
-        // gold (gold.md 1.9): dimensions (pools, clusters, jobs, sparkEvents), then facts (clusterEvents, jobs)
+        // gold (gold.md 1.9): dimensions (accounts, notebooks, pools, clusters, jobs, sparkEvents), then facts
+        // (clusterEvents, jobs, notebookCommands)
+        new AccountModGold(),
+        new AccountLoginGold(),
+        new NotebookGold(),
         new InstancePoolGold(),
         new ClusterGold(),
         new JobGold(),
@@ -97,6 +112,7 @@ public final class Modules {
         new WarehouseGold(),
         new ClusterStateFactGold(),
         new JobRunCostPotentialFactGold(),
-        new WarehouseStateFactGold()));
+        new WarehouseStateFactGold(),
+        new NotebookCommandsGold()));
   }
 }

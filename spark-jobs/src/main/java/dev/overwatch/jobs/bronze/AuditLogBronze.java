@@ -5,7 +5,6 @@ import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.concat;
 import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.regexp_extract;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
 import static org.apache.spark.sql.functions.xxhash64;
@@ -19,6 +18,7 @@ import dev.overwatch.jobs.engine.NoNewDataException;
 import dev.overwatch.jobs.engine.SchemaEnforcer;
 import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.engine.WriteMode;
+import dev.overwatch.jobs.sources.AuditDeliveries;
 import dev.overwatch.jobs.sources.TextLines;
 import java.time.LocalDate;
 import java.util.ArrayList;
@@ -37,7 +37,8 @@ import org.apache.spark.sql.types.StructType;
 
 /**
  * 1004 Bronze_AuditLogs -> audit_log_bronze. Reads whole days of delivered audit logs
- * ({@code <path>/date=YYYY-MM-DD/*}) for the window, quarantines records that are not audit events,
+ * ({@code <path>/date=YYYY-MM-DD/*} as JSON lines or parquet, or a Delta table with a date column; auditLogs.format)
+ * for the window, quarantines records that are not audit events,
  * and inserts the others keyed by (timestamp, serviceName, actionName, requestId, hashKey).
  */
 public final class AuditLogBronze implements Module {
@@ -76,7 +77,7 @@ public final class AuditLogBronze implements Module {
       "targetGroupName", "targetGroupId",
       // notebooks
       "notebookId", "notebookName", "path", "oldName", "oldPath", "newName", "newPath", "parentPath", "commandText",
-      "commandId",
+      "commandId", "commandLanguage", "executionTime", "status",
       // DBSQL
       "id", "dataSourceId", "dashboardId", "alertId", "cluster_size", "channel", "warehouse_type", "spot_instance_policy",
       "min_num_clusters:long", "max_num_clusters:long", "auto_stop_mins:long", "enable_photon:boolean",
@@ -100,6 +101,12 @@ public final class AuditLogBronze implements Module {
       "dashboardId", List.of("createRefreshSchedule", "deleteRefreshSchedule", "updateRefreshSchedule"),
       "alertId", List.of("createRefreshSchedule", "deleteRefreshSchedule", "updateRefreshSchedule"));
 
+  /** The audit response with its fields in the master schema's order, whatever order the batch inferred. */
+  public static Column response() {
+    return org.apache.spark.sql.functions.struct(col("response.errorMessage").as("errorMessage"),
+        col("response.result").as("result"), col("response.statusCode").as("statusCode"));
+  }
+
   @Override
   public ModuleSpec spec() {
     return SPEC;
@@ -112,29 +119,22 @@ public final class AuditLogBronze implements Module {
     if (!TextLines.exists(ctx.spark(), root)) {
       throw new IllegalStateException("auditLogs.path " + root + " does not exist (audit logs are required)");
     }
-    List<String> files = new ArrayList<>();
-    List<String> days = new ArrayList<>();
-    for (LocalDate d = ctx.window().fromDate(ctx.zone()); !d.isAfter(ctx.window().untilDate(ctx.zone())); d = d.plusDays(1)) {
-      List<String> dayFiles = TextLines.listFiles(ctx.spark(), root + "/date=" + d);
-      if (!dayFiles.isEmpty()) {
-        days.add(d.toString());
-        files.addAll(dayFiles);
-      }
+    LocalDate from = ctx.window().fromDate(ctx.zone());
+    LocalDate until = ctx.window().untilDate(ctx.zone());
+    // Unreadable files (corrupt or truncated archives, parquet without a footer), lines over the size limit and
+    // non-UTF-8 lines come with an error from the reader; the other records are checked as audit events.
+    Dataset<Row> lines = AuditDeliveries.read(ctx.spark(), root, ctx.workspace().auditLogFormat(), from, until)
+        .where("error IS NOT NULL OR trim(line) <> ''").cache();
+    if (lines.isEmpty()) {
+      // Delivery may lag: keep the window so the day is read once it arrives.
+      throw new NoNewDataException("no audit-log records for " + from + " .. " + until + " under " + root
+          + " (" + ctx.workspace().auditLogFormat() + ")", false);
     }
-    if (files.isEmpty()) {
-      // Delivery may lag: keep the window so the day is read once its folder arrives.
-      throw new NoNewDataException("no audit-log files for " + ctx.window().fromDate(ctx.zone()) + " .. "
-          + ctx.window().untilDate(ctx.zone()) + " under " + root, false);
-    }
-    // Unreadable files (corrupt or truncated archives), lines over the size limit and non-UTF-8 lines come with
-    // an error from the reader; the other lines are checked as audit events.
-    Dataset<Row> lines = TextLines.read(ctx.spark(), files).where("error IS NOT NULL OR trim(line) <> ''").cache();
     Dataset<Row> checked = lines.withColumn("reason", coalesce(col("error"), validationReason()));
     ctx.quarantine(checked.where(col("reason").isNotNull()).select(
-        lit(ctx.organizationId()).as("organization_id"), col("filename").as("source"),
-        when(col("offset").lt(0), lit("file")).otherwise(concat(lit("byte "), col("offset").cast("string"))).as("position"),
+        lit(ctx.organizationId()).as("organization_id"), col("filename").as("source"), col("position"),
         col("reason"), col("line").as("record")));
-    Dataset<Row> valid = checked.where(col("reason").isNull()).select("filename", "line");
+    Dataset<Row> valid = checked.where(col("reason").isNull()).select("filename", "line", "__audit_day");
     return parse(ctx, valid);
   }
 
@@ -195,13 +195,13 @@ public final class AuditLogBronze implements Module {
     try {
       Dataset<String> json = valid.select("line").as(Encoders.STRING());
       StructType inferred = ctx.spark().read().option("mode", "PERMISSIVE").json(json).schema();
-      Dataset<Row> parsed = valid.select(col("filename"),
-          org.apache.spark.sql.functions.from_json(col("line"), inferred).as("r")).select("filename", "r.*");
+      Dataset<Row> parsed = valid.select(col("filename"), col("__audit_day"),
+          org.apache.spark.sql.functions.from_json(col("line"), inferred).as("r")).select("filename", "__audit_day", "r.*");
       parsed = repairCaseConflicts(parsed);
       parsed = parsed
           .withColumn("organization_id", lit(ctx.organizationId()))
-          .withColumn("date", regexp_extract(col("filename"), "date=(\\d{4}-\\d{2}-\\d{2})", 1).cast("date"));
-      parsed = dropCaseDuplicatesAtTop(parsed);
+          .withColumn("date", col("__audit_day").cast("date"));
+      parsed = dropCaseDuplicatesAtTop(parsed.drop("__audit_day"));
       conf.set("spark.sql.caseSensitive", previous);
       Dataset<Row> enforced = SchemaEnforcer.enforce(parsed, MASTER_SCHEMA);
       return enforced.withColumn("hashKey", xxhash64(col("organization_id"), col("timestamp"), col("serviceName"),

@@ -11,7 +11,11 @@ import java.util.Set;
  * same-named gold column; {@link #repoint} moves one to a newer versioned gold column
  * ({@code <name>_v<schemaVersion>}) without changing the consumer contract.
  */
-public record ConsumerView(String name, TargetTable source, List<ViewColumn> columns) {
+public record ConsumerView(String name, TargetTable source, List<ViewColumn> columns, boolean etlOnly) {
+  public ConsumerView(String name, TargetTable source, List<ViewColumn> columns) {
+    this(name, source, columns, false);
+  }
+
   public ConsumerView {
     columns = List.copyOf(columns);
     Set<String> seen = new LinkedHashSet<>();
@@ -25,6 +29,11 @@ public record ConsumerView(String name, TargetTable source, List<ViewColumn> col
   /** A view whose columns are the same-named gold columns, in this order. */
   public static ConsumerView of(String name, TargetTable source, String... columns) {
     return new ConsumerView(name, source, java.util.Arrays.stream(columns).map(ViewColumn::same).toList());
+  }
+
+  /** The view created in the ETL database instead of the consumer database (sensitive, presentation.md 7.8). */
+  public ConsumerView inEtlDatabase() {
+    return new ConsumerView(name, source, columns, true);
   }
 
   /**
@@ -45,7 +54,7 @@ public record ConsumerView(String name, TargetTable source, List<ViewColumn> col
     if (!found) {
       throw new IllegalArgumentException("view " + name + " has no column " + column);
     }
-    return new ConsumerView(name, source, out);
+    return new ConsumerView(name, source, out, etlOnly);
   }
 
   /** The SELECT list, in order. */

@@ -96,7 +96,9 @@ final class PresentationStep {
         throw new IllegalStateException("view " + view.name() + " references gold columns missing from "
             + view.source().name() + ": " + missing + "; the previous view is kept");
       }
-      spark.sql("CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "` AS SELECT "
+      // Sensitive views (accountlogin, accountmod) stay in the ETL database (presentation.md 7.8).
+      String database = view.etlOnly() ? databases.etl() : databases.consumer();
+      spark.sql("CREATE OR REPLACE VIEW `" + database + "`.`" + view.name() + "` AS SELECT "
           + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()) + allowList);
       return result(moduleId, view, Outcome.SUCCESS, "");
     } catch (RuntimeException e) {
