@@ -58,7 +58,6 @@ public final class NotebookCommandsGold extends GoldModule {
       "execution_time_s", "source_ip_address", "user_identity", "estimated_dbu_cost", "status", "cluster_id",
       "cluster_name", "custom_tags", "node_type_id", "node_count", "response", "user_agent", "unixTimeMS",
       "cost_reason");
-  private static final List<String> CLUSTER = List.of("organization_id", "cluster_id");
 
   public NotebookCommandsGold() {
     super(SPEC, VIEW);

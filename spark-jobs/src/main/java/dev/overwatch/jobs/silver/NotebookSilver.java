@@ -2,7 +2,7 @@ package dev.overwatch.jobs.silver;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.regexp_extract;
+import static org.apache.spark.sql.functions.expr;
 
 import dev.overwatch.jobs.bronze.AuditLogBronze;
 import dev.overwatch.jobs.config.Scope;
@@ -37,8 +37,8 @@ public final class NotebookSilver extends AuditSilverModule {
         .select(col("timestamp"), col("date"), col("organization_id"), col("serviceName"), col("actionName"),
             col("userIdentity.email").as("userEmail"), col("requestId"), AuditLogBronze.response().as("response"),
             col("requestParams.notebookId").as("notebookId"),
-            coalesce(col("requestParams.notebookName"), regexp_extract(col("requestParams.path"), "([^/]+)/*$", 1))
-                .as("notebookName"),
+            coalesce(col("requestParams.notebookName"),
+                expr("nullif(regexp_extract(requestParams.path, '([^/]+)/*$', 1), '')")).as("notebookName"),
             col("requestParams.path").as("path"), col("requestParams.oldName").as("oldName"),
             col("requestParams.oldPath").as("oldPath"), col("requestParams.newName").as("newName"),
             col("requestParams.newPath").as("newPath"), col("requestParams.parentPath").as("parentPath"),
