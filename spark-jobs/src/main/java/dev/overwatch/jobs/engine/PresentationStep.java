@@ -27,8 +27,7 @@ final class PresentationStep {
   }
 
   List<ModuleResult> publish(RunSettings settings, Consumer<ModuleResult> progress) {
-    TableStore store = new TableStore(spark, databases.storagePrefix(), databases.etl());
-    new PipelineReport(store).publishView();
+    TableStore store = databases.store(spark);
     List<ModuleResult> results = new ArrayList<>();
     for (Module module : registry.modules()) {
       if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
