@@ -97,4 +97,7 @@ public class OverwatchDeploymentSpec {
 
   @JsonPropertyDescription("Default retry policy of a run's layers.")
   public RetrySpec retry = new RetrySpec();
+
+  @JsonPropertyDescription("Table maintenance (OPTIMIZE, VACUUM) schedule; 'overwatch maintain' runs it on demand.")
+  public MaintenanceSpec maintenance = new MaintenanceSpec();
 }

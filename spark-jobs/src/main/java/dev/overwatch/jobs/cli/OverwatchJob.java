@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
  */
 @Command(name = "overwatch", mixinStandardHelpOptions = true, version = "overwatch 0.1.0",
     description = "Runs the Overwatch pipeline and queries its tables.",
-    subcommands = {RunCommand.class, SqlCommand.class, ReportCommand.class})
+    subcommands = {RunCommand.class, SqlCommand.class, ReportCommand.class, MaintainCommand.class})
 public final class OverwatchJob implements Runnable {
   public static final int EXIT_FAILED = 1;
   public static final int EXIT_USAGE = 2;
@@ -21,7 +21,7 @@ public final class OverwatchJob implements Runnable {
 
   @Override
   public void run() {
-    throw new CommandLine.ParameterException(spec.commandLine(), "a verb is required: run, sql or report");
+    throw new CommandLine.ParameterException(spec.commandLine(), "a verb is required: run, sql, report or maintain");
   }
 
   public static void main(String[] args) {

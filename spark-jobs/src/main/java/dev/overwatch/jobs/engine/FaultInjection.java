@@ -10,7 +10,8 @@ import java.util.Optional;
  * code catches, so the run ends there with no outcome row and no rollback, like a kill, inside one test JVM.
  * Points, in order: {@code before-write} (RUNNING marker written, nothing else), {@code after-target} (target
  * committed, side tables and quarantine not), {@code after-write} (everything committed, no outcome row),
- * {@code after-report} (outcome row written), {@code rollback} (at the start of a rollback). Several faults are
+ * {@code after-report} (outcome decided; its row is committed with the next module's RUNNING marker or at the end
+ * of the workspace's layer), {@code rollback} (at the start of a rollback). Several faults are
  * separated by commas, e.g. {@code fail-after-write:1004,fail-rollback:1004}.
  */
 public record FaultInjection(Optional<String> spec) {

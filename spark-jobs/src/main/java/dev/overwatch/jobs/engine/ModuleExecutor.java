@@ -2,7 +2,6 @@ package dev.overwatch.jobs.engine;
 
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
-import static org.apache.spark.sql.functions.substring;
 
 import dev.overwatch.jobs.engine.ModuleResult.Outcome;
 import dev.overwatch.jobs.engine.WindowPlanner.Block;
@@ -67,9 +66,11 @@ final class ModuleExecutor {
       return report(spec, window, 0, Statuses.failed(false, deadRunProblem), Outcome.FAILED, 0, 0, Map.of(),
           deadRunProblem, window.untilTS(), null);
     }
-    long attempt = run.report().attempts(org, spec.id(), run.runId());
+    long attempt = run.report().attempts(spec.id(), run.runId());
     String attemptId = attemptId(org, spec.id(), run.runId(), attempt);
-    run.report().append(entry(spec, window, start, start, Statuses.RUNNING, 0, 0, Map.of(), attemptId));
+    // Durable before anything is written (a kill then leaves an open execution), in one commit with the outcome
+    // rows deferred so far.
+    run.report().commit(entry(spec, window, start, start, Statuses.RUNNING, 0, 0, Map.of(), attemptId));
     TableStore.WriteRequest request = run.writeRequest(window, attempt, attemptId);
 
     ModuleContext ctx = run.newContext(spec, window);
@@ -135,14 +136,7 @@ final class ModuleExecutor {
       run.store().write(ApiTrace.TABLE, ApiTrace.rows(run.store().spark(), calls, spec,
           run.workspace().organizationId(), run.snapshot()), request);
     }
-    if (ctx.quarantined().isEmpty()) {
-      return 0;
-    }
-    Dataset<Row> bad = ctx.quarantined().stream().reduce(Dataset::unionByName).orElseThrow()
-        .withColumn("record", substring(col("record"), 1, Quarantine.MAX_RECORD_CHARS))
-        .withColumn("moduleID", lit(spec.id()))
-        .withColumn("moduleName", lit(spec.name()));
-    return run.store().write(Quarantine.TABLE, bad, request).rows();
+    return Quarantine.write(run.store(), ctx.quarantined(), spec.id(), spec.name(), request);
   }
 
   /** Tag of one execution: workspace, module, run and the run's attempt number (a retried layer reuses its run id). */
@@ -157,13 +151,13 @@ final class ModuleExecutor {
    */
   private String cleanUpAfterDeadRuns(ModuleSpec spec) {
     String org = run.workspace().organizationId();
-    for (PipelineReport.OpenAttempt dead : run.report().openAttempts(org, spec.id())) {
+    for (PipelineReport.OpenAttempt dead : run.report().openAttempts(spec.id())) {
       LOG.warn("Module {} execution {} never finished for workspace {}; rolling back its writes", spec.id(),
           dead.attemptId(), run.workspace().name());
       if (!rollback(spec, dead.runId(), dead.attemptId())) {
         return "the rollback of execution " + dead.attemptId() + " failed; it is retried on the next run";
       }
-      run.report().append(new PipelineReport.Entry(org, run.workspace().name(), spec.id(), spec.name(),
+      run.report().commit(new PipelineReport.Entry(org, run.workspace().name(), spec.id(), spec.name(),
           run.primordialDate(), 0, 0, 0, 0,
           Statuses.failed(true, (dead.rollbackFailed() ? "the rollback after its failure had failed"
               : "the process ended inside the module") + "; its writes were rolled back by run " + run.runId()
@@ -200,7 +194,8 @@ final class ModuleExecutor {
     long end = outcome == Outcome.FAILED ? 0 : System.currentTimeMillis();
     String bounded = status.length() > MAX_STATUS_CHARS ? status.substring(0, MAX_STATUS_CHARS) : status;
     TimeWindow written = new TimeWindow(window.fromTS(), writtenUntil, window.firstRun());
-    run.report().append(entry(spec, written, start, end, bounded, rows, quarantined, metrics, attemptId));
+    // Committed with the next module's RUNNING marker or at the end of the layer: one commit instead of two.
+    run.report().defer(entry(spec, written, start, end, bounded, rows, quarantined, metrics, attemptId));
     return new ModuleResult(run.workspace().name(), run.workspace().organizationId(), spec.id(), spec.name(),
         spec.layer(), outcome, window.fromTS(), writtenUntil, rows, quarantined, message);
   }

@@ -9,16 +9,16 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -65,34 +65,71 @@ public final class Pipeline {
         spark.sparkContext().hadoopConfiguration(), settings.runId(), settings.lease(), java.time.Clock.systemUTC(),
         LOG::warn)) {
       databases.ensure();
+      PipelineReport report = new PipelineReport(databases.store(spark));
+      report.ensureTable();
+      // Each workspace's report rows are read once per run: this process is the storage's only writer (the lease)
+      // and answers later layers from the rows it read plus those it wrote.
+      Map<String, PipelineReport.Workspace> reports = new ConcurrentHashMap<>();
       List<ModuleResult> results = new ArrayList<>();
       for (Layer layer : settings.layers()) {
         if (layer == Layer.PRESENTATION) {
           results.addAll(new PresentationStep(spark, databases, registry).publish(settings, progress));
         } else {
-          results.addAll(runLayer(layer, settings, databases, lease));
+          results.addAll(runLayer(layer, settings, databases, lease, report, reports));
         }
       }
+      TableMaintenance maintenance = new TableMaintenance(databases.store(spark), spec.maintenance, settings.runId(),
+          java.time.Instant.now());
+      if (maintenance.scheduled()) {
+        // After the layers, still under the lease: no module writes while a table is compacted and vacuumed.
+        for (ModuleResult r : maintenance.run(registry, java.util.EnumSet.copyOf(settings.layers()), false)) {
+          results.add(r);
+          progress.accept(r);
+        }
+      }
+      // Once per run, after every layer and workspace: parallel CREATE OR REPLACE VIEW of one view races in the
+      // catalog, and its text never changes within a run.
+      report.publishView();
       beforeRelease.run();
       return results;
     }
   }
 
-  private List<ModuleResult> runLayer(Layer layer, RunSettings settings, Databases databases, WriterLease lease) {
+  /**
+   * OPTIMIZE and VACUUM of the deployment's tables under the writer lease ({@code overwatch maintain}): those due by
+   * {@code spec.maintenance}, every table when there is no schedule or when {@code force}.
+   */
+  public List<ModuleResult> maintain(RunSettings settings, boolean force, Runnable beforeRelease) {
+    OverwatchDeploymentSpec spec = settings.deployment().getSpec();
+    Databases databases = new Databases(spark, spec);
+    try (WriterLease lease = WriterLease.acquire(WriterLease.location(databases.storagePrefix(), spec.etlDatabase),
+        spark.sparkContext().hadoopConfiguration(), settings.runId(), settings.lease(), java.time.Clock.systemUTC(),
+        LOG::warn)) {
+      databases.ensure();
+      new PipelineReport(databases.store(spark)).ensureTable();
+      List<ModuleResult> results = new TableMaintenance(databases.store(spark), spec.maintenance, settings.runId(),
+          java.time.Instant.now()).run(registry, java.util.EnumSet.allOf(Layer.class), force);
+      results.forEach(progress);
+      beforeRelease.run();
+      return results;
+    }
+  }
+
+  private List<ModuleResult> runLayer(Layer layer, RunSettings settings, Databases databases, WriterLease lease,
+      PipelineReport report, Map<String, PipelineReport.Workspace> reports) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     List<WorkspaceSpec> active = spec.workspaces.stream().filter(w -> !Boolean.FALSE.equals(w.active)).toList();
-    PipelineReport report = new PipelineReport(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
-    report.ensureTable();
     if (layer == Layer.GOLD && active.stream().anyMatch(w -> PriceRefresh.needed(WorkspaceConfig.of(spec, w).scopes()))) {
       // Created once here: workspaces refresh their own partitions in parallel, a parallel CREATE would race.
-      PriceRefresh.ensureTables(new TableStore(spark, databases.storagePrefix(), spec.etlDatabase));
+      PriceRefresh.ensureTables(databases.store(spark));
     }
     ExecutorService pool = Executors.newFixedThreadPool(Math.max(1, Math.min(WORKSPACE_PARALLELISM, active.size())));
     try {
       List<Future<List<ModuleResult>>> futures = new ArrayList<>();
       for (WorkspaceSpec ws : active) {
         WorkspaceConfig workspace = WorkspaceConfig.of(spec, ws);
-        futures.add(pool.submit(() -> runWorkspaceLayer(layer, settings, databases, workspace, lease)));
+        futures.add(pool.submit(() -> runWorkspaceLayer(layer, settings, databases, workspace, lease,
+            () -> reports.computeIfAbsent(workspace.organizationId(), report::forWorkspace))));
       }
       List<ModuleResult> results = new ArrayList<>();
       for (Future<List<ModuleResult>> f : futures) {
@@ -105,8 +142,6 @@ public final class Pipeline {
           throw new IllegalStateException("interrupted", e);
         }
       }
-      // Once per layer, after every workspace: parallel CREATE OR REPLACE VIEW of one view races in the catalog.
-      report.publishView();
       return results;
     } finally {
       pool.shutdownNow();
@@ -114,15 +149,15 @@ public final class Pipeline {
   }
 
   private List<ModuleResult> runWorkspaceLayer(Layer layer, RunSettings settings, Databases databases,
-      WorkspaceConfig workspace, WriterLease lease) {
+      WorkspaceConfig workspace, WriterLease lease, Supplier<PipelineReport.Workspace> report) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     SparkSession session = spark.newSession();
     session.conf().set("spark.sql.session.timeZone", spec.timeZone);
-    TableStore store = new TableStore(session, databases.storagePrefix(), spec.etlDatabase);
+    TableStore store = databases.store(session);
     String tempRoot = databases.storagePrefix() + "/_tmp";
     List<ModuleResult> results = new ArrayList<>();
-    try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, registry, tempRoot, lease)) {
-      Map<Integer, ModuleState> states = new HashMap<>(run.report().loadStates(workspace.organizationId()));
+    try (WorkspaceRun run = new WorkspaceRun(settings, workspace, store, report.get(), registry, tempRoot, lease)) {
+      Map<Integer, ModuleState> states = new HashMap<>(run.report().states());
       ModuleExecutor executor = new ModuleExecutor(run);
       if (layer == Layer.GOLD && PriceRefresh.needed(workspace.scopes())) {
         // Prices are refreshed before any gold module reads them (costs.md 2, gold.md 1.9).
@@ -142,6 +177,7 @@ public final class Pipeline {
         progress.accept(result);
         settings.faults().afterReport(ms.id());
       }
+      run.report().flush();
     } catch (RuntimeException e) {
       LOG.error("Workspace {} stopped in layer {}", workspace.name(), layer, e);
       results.add(new ModuleResult(workspace.name(), workspace.organizationId(), 0, "(workspace setup)", layer,
@@ -163,11 +199,8 @@ public final class Pipeline {
           settings.snapshot(), settings.runId()).run();
       if (!outcome.rejected().isEmpty()) {
         List<Row> bad = outcome.rejected().stream().map(r -> RowFactory.create(workspace.organizationId(), r.source(),
-            "line " + r.line(), r.reason(),
-            r.record().substring(0, Math.min(r.record().length(), Quarantine.MAX_RECORD_CHARS)), 0, "PriceTables"))
-            .toList();
-        StructType schema = Quarantine.SCHEMA.add("moduleID", DataTypes.IntegerType).add("moduleName", DataTypes.StringType);
-        store.write(Quarantine.TABLE, store.spark().createDataFrame(bad, schema),
+            "line " + r.line(), r.reason(), r.record())).toList();
+        Quarantine.write(store, List.of(store.spark().createDataFrame(bad, Quarantine.SCHEMA)), 0, "PriceTables",
             new TableStore.WriteRequest(workspace.organizationId(), workspace.name(), settings.runId(),
                 settings.snapshot(), new TimeWindow(now, now, false), ZoneId.of(settings.deployment().getSpec().timeZone), 0,
                 "prices:" + settings.runId()));
@@ -194,6 +227,7 @@ public final class Pipeline {
     private final SparkSession spark;
     private final OverwatchDeploymentSpec spec;
     private final String storagePrefix;
+    private final java.util.Set<String> registered = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public Databases(SparkSession spark, OverwatchDeploymentSpec spec) {
       this.spark = spark;
@@ -203,6 +237,11 @@ public final class Pipeline {
 
     public String storagePrefix() {
       return storagePrefix;
+    }
+
+    /** A store of the ETL database for one session; the stores of a run register each table once. */
+    public TableStore store(SparkSession session) {
+      return new TableStore(session, storagePrefix, spec.etlDatabase, registered);
     }
 
     public String etl() {

@@ -69,10 +69,15 @@ public final class PipelineReport {
     }
 
     Row toRow() {
+      return toRow(0L, 168);
+    }
+
+    Row toRow(long lastOptimizedTS, int vacuumRetentionHours) {
       return RowFactory.create(organizationId, workspaceName, moduleId, moduleName, primordialDate, runStartTS,
           runEndTS, fromTS, untilTS, status, rowsWritten, recordsQuarantined,
           scala.jdk.javaapi.CollectionConverters.asScala(writeOpsMetrics),
-          0L, 168, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId, attemptId, null);
+          lastOptimizedTS, vacuumRetentionHours, inputConfig, parsedConfig, true, Timestamp.from(snapshot), runId,
+          attemptId, null);
     }
   }
 
@@ -96,68 +101,155 @@ public final class PipelineReport {
     }
   }
 
-  public void append(Entry entry) {
-    Dataset<Row> df = store.spark().createDataFrame(List.of(entry.toRow()), SCHEMA);
+  /** Commits the rows in one Delta append (one commit however many rows). */
+  public void append(List<Entry> entries) {
+    if (entries.isEmpty()) {
+      return;
+    }
+    Dataset<Row> df = store.spark().createDataFrame(entries.stream().map(Entry::toRow).toList(), SCHEMA);
     store.appendRaw(TABLE, df);
   }
 
-  /**
-   * Latest valid (SUCCESS or EMPTY*) state per module of a workspace: greatest Pipeline_SnapTS,
-   * then latest runEndTS (pipeline.md 2.7).
-   */
-  public Map<Integer, ModuleState> loadStates(String organizationId) {
-    List<Row> rows = store.readAll(TABLE, organizationId)
-        .where(col("status").equalTo(Statuses.SUCCESS).or(col("status").startsWith(Statuses.EMPTY_PREFIX)))
-        .select("moduleID", "fromTS", "untilTS", "status", "Pipeline_SnapTS", "runEndTS")
-        .collectAsList();
-    Map<Integer, Row> best = new HashMap<>();
-    for (Row r : rows) {
-      best.merge(r.getInt(0), r, (a, b) -> newer(b, a) ? b : a);
-    }
-    Map<Integer, ModuleState> states = new HashMap<>();
-    best.forEach((id, r) -> states.put(id, new ModuleState(id, r.getLong(1), r.getLong(2), r.getString(3))));
-    return states;
+  public void append(Entry entry) {
+    append(List.of(entry));
   }
 
-  private static boolean newer(Row candidate, Row current) {
-    int bySnap = candidate.getTimestamp(4).compareTo(current.getTimestamp(4));
-    return bySnap > 0 || (bySnap == 0 && candidate.getLong(5) > current.getLong(5));
+  /** A table-maintenance row (OPTIMIZE and VACUUM of one table at {@code lastOptimizedTS}). */
+  void appendMaintained(Entry entry, long lastOptimizedTS, int vacuumRetentionHours) {
+    store.appendRaw(TABLE, store.spark().createDataFrame(List.of(entry.toRow(lastOptimizedTS, vacuumRetentionHours)),
+        SCHEMA));
   }
 
-  /**
-   * Executions of the module for this workspace that never closed: the process died inside the module, or the
-   * rollback after its failure failed (such a FAILED row does not close it, so the next run retries the rollback).
-   * Rows written before attempt ids existed are keyed by their run id.
-   */
-  public List<OpenAttempt> openAttempts(String organizationId, int moduleId) {
-    List<Row> rows = store.readAll(TABLE, organizationId).where(col("moduleID").equalTo(moduleId))
-        .select(col("Overwatch_RunID"), col("status"), coalesce(col("attemptID"), col("Overwatch_RunID")))
-        .collectAsList();
-    Map<String, String> started = new LinkedHashMap<>();
-    Set<String> closed = new HashSet<>();
-    Set<String> rollbackFailed = new HashSet<>();
-    for (Row r : rows) {
-      String status = r.getString(1);
-      if (Statuses.RUNNING.equals(status)) {
-        started.put(r.getString(2), r.getString(0));
-      } else if (status.startsWith(Statuses.ROLLBACK_FAILED_PREFIX)) {
-        rollbackFailed.add(r.getString(2));
-      } else {
-        closed.add(r.getString(2));
-      }
+  /** Modules that have an execution left open (by a dead process or a failed rollback) in any workspace. */
+  Set<Integer> modulesWithOpenExecutions() {
+    Map<String, List<Fact>> byWorkspace = new HashMap<>();
+    for (Row r : facts(store.spark().read().format("delta").load(store.path(TABLE)))) {
+      byWorkspace.computeIfAbsent(r.getString(8), w -> new ArrayList<>()).add(fact(r));
     }
-    closed.forEach(started::remove);
-    List<OpenAttempt> open = new ArrayList<>();
-    started.forEach((attempt, runId) -> open.add(new OpenAttempt(runId, attempt, rollbackFailed.contains(attempt))));
+    Set<Integer> open = new HashSet<>();
+    for (List<Fact> facts : byWorkspace.values()) {
+      Workspace w = new Workspace(facts);
+      facts.stream().map(Fact::moduleId).distinct().filter(id -> !w.openAttempts(id).isEmpty()).forEach(open::add);
+    }
     return open;
   }
 
-  /** How many times this run already started the module (the Delta txnVersion of the next attempt). */
-  public long attempts(String organizationId, int moduleId, String runId) {
-    return store.readAll(TABLE, organizationId)
-        .where(col("moduleID").equalTo(moduleId).and(col("Overwatch_RunID").equalTo(runId))
-            .and(col("status").equalTo(Statuses.RUNNING)))
-        .count();
+  private static List<Row> facts(Dataset<Row> report) {
+    return report.select(col("moduleID"), col("fromTS"), col("untilTS"), col("status"), col("Pipeline_SnapTS"),
+        col("runEndTS"), col("Overwatch_RunID"), coalesce(col("attemptID"), col("Overwatch_RunID")),
+        col("organization_id")).collectAsList();
+  }
+
+  private static Fact fact(Row r) {
+    return new Fact(r.getInt(0), r.getLong(1), r.getLong(2), r.getString(3), r.getTimestamp(4).getTime(), r.getLong(5),
+        r.getString(6), r.getString(7));
+  }
+
+  /** Reads one workspace's rows once; its windows, open executions and attempts are then answered from memory. */
+  public Workspace forWorkspace(String organizationId) {
+    List<Fact> facts = new ArrayList<>();
+    for (Row r : facts(store.readAll(TABLE, organizationId))) {
+      facts.add(fact(r));
+    }
+    return new Workspace(facts);
+  }
+
+  /** What the engine needs of one report row (the attempt id falls back to the run id for old rows). */
+  private record Fact(int moduleId, long fromTS, long untilTS, String status, long snapshot, long runEndTS,
+      String runId, String attemptId) {
+
+    static Fact of(Entry e) {
+      return new Fact(e.moduleId(), e.fromTS(), e.untilTS(), e.status(), e.snapshot().toEpochMilli(), e.runEndTS(),
+          e.runId(), e.attemptId() == null ? e.runId() : e.attemptId());
+    }
+  }
+
+  /**
+   * One workspace's report as this process sees it: the rows read once plus every row this process wrote since.
+   * Exact because one process writes a storage at a time (the writer lease) and a workspace's rows are written by
+   * its own thread only. Outcome rows wait in {@link #defer} and are committed with the next RUNNING marker or by
+   * {@link #flush}: an outcome that a kill loses leaves its execution open, so the next run rolls it back and
+   * loads the window again (what it does for a kill just before the outcome row today).
+   */
+  public final class Workspace {
+    private final List<Fact> facts;
+    private final List<Entry> pending = new ArrayList<>();
+
+    private Workspace(List<Fact> facts) {
+      this.facts = facts;
+    }
+
+    /**
+     * Latest valid (SUCCESS or EMPTY*) state per module: greatest Pipeline_SnapTS, then latest runEndTS
+     * (pipeline.md 2.7).
+     */
+    public Map<Integer, ModuleState> states() {
+      Map<Integer, Fact> best = new HashMap<>();
+      for (Fact f : facts) {
+        if (Statuses.SUCCESS.equals(f.status()) || f.status().startsWith(Statuses.EMPTY_PREFIX)) {
+          best.merge(f.moduleId(), f, (a, b) -> newer(b, a) ? b : a);
+        }
+      }
+      Map<Integer, ModuleState> states = new HashMap<>();
+      best.forEach((id, f) -> states.put(id, new ModuleState(id, f.fromTS(), f.untilTS(), f.status())));
+      return states;
+    }
+
+    /**
+     * Executions of the module that never closed: the process died inside the module, or the rollback after its
+     * failure failed (such a FAILED row does not close it, so the next run retries the rollback).
+     */
+    public List<OpenAttempt> openAttempts(int moduleId) {
+      Map<String, String> started = new LinkedHashMap<>();
+      Set<String> closed = new HashSet<>();
+      Set<String> rollbackFailed = new HashSet<>();
+      for (Fact f : facts) {
+        if (f.moduleId() != moduleId) {
+          continue;
+        }
+        if (Statuses.RUNNING.equals(f.status())) {
+          started.put(f.attemptId(), f.runId());
+        } else if (f.status().startsWith(Statuses.ROLLBACK_FAILED_PREFIX)) {
+          rollbackFailed.add(f.attemptId());
+        } else {
+          closed.add(f.attemptId());
+        }
+      }
+      closed.forEach(started::remove);
+      List<OpenAttempt> open = new ArrayList<>();
+      started.forEach((attempt, runId) -> open.add(new OpenAttempt(runId, attempt, rollbackFailed.contains(attempt))));
+      return open;
+    }
+
+    /** How many times this run already started the module (the Delta txnVersion of the next attempt). */
+    public long attempts(int moduleId, String runId) {
+      return facts.stream().filter(f -> f.moduleId() == moduleId && f.runId().equals(runId)
+          && Statuses.RUNNING.equals(f.status())).count();
+    }
+
+    /** Commits the row now, together with every deferred row (a RUNNING marker must be durable before writes). */
+    public void commit(Entry entry) {
+      pending.add(entry);
+      flush();
+      facts.add(Fact.of(entry));
+    }
+
+    /** Keeps the row for the next commit; this process answers from it at once. */
+    public void defer(Entry entry) {
+      pending.add(entry);
+      facts.add(Fact.of(entry));
+    }
+
+    /** Commits the deferred rows (end of a workspace's layer). */
+    public void flush() {
+      append(pending);
+      pending.clear();
+    }
+  }
+
+  private static boolean newer(Fact candidate, Fact current) {
+    int bySnap = Long.compare(candidate.snapshot(), current.snapshot());
+    return bySnap > 0 || (bySnap == 0 && candidate.runEndTS() > current.runEndTS());
   }
 
   /**

@@ -27,11 +27,8 @@ final class PresentationStep {
   }
 
   List<ModuleResult> publish(RunSettings settings, Consumer<ModuleResult> progress) {
-    TableStore store = new TableStore(spark, databases.storagePrefix(), databases.etl());
+    TableStore store = databases.store(spark);
     PipelineReport report = new PipelineReport(store);
-    // The report table (with its publicationError column) exists before pipReport names it.
-    report.ensureTable();
-    report.publishView();
     String allowList = allowList(settings.deployment().getSpec().viewWorkspaceAllowList);
     List<ModuleResult> results = new ArrayList<>();
     for (Module module : registry.modules()) {

@@ -1,8 +1,13 @@
 package dev.overwatch.jobs.engine;
 
 import static dev.overwatch.jobs.engine.TableStore.field;
+import static org.apache.spark.sql.functions.col;
+import static org.apache.spark.sql.functions.lit;
+import static org.apache.spark.sql.functions.substring;
 
 import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
@@ -27,4 +32,20 @@ public final class Quarantine {
   public static final int MAX_RECORD_CHARS = 4096;
 
   private Quarantine() {}
+
+  /**
+   * Writes records of {@link #SCHEMA} for one module (the engine's only way into the table): each record truncated
+   * to {@link #MAX_RECORD_CHARS}, tagged with the module. Returns the rows written.
+   */
+  static long write(TableStore store, List<Dataset<Row>> records, int moduleId, String moduleName,
+      TableStore.WriteRequest request) {
+    if (records.isEmpty()) {
+      return 0;
+    }
+    Dataset<Row> bad = records.stream().reduce(Dataset::unionByName).orElseThrow()
+        .withColumn("record", substring(col("record"), 1, MAX_RECORD_CHARS))
+        .withColumn("moduleID", lit(moduleId))
+        .withColumn("moduleName", lit(moduleName));
+    return store.write(TABLE, bad, request).rows();
+  }
 }

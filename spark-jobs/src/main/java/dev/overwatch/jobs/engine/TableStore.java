@@ -17,18 +17,26 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.delta.DeltaLog;
+import org.apache.spark.sql.delta.Snapshot;
+import org.apache.spark.sql.delta.actions.Action;
+import org.apache.spark.sql.delta.actions.CommitInfo;
+import org.apache.spark.sql.delta.util.FileNames;
 import org.apache.spark.sql.types.DataType;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import scala.Option;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
@@ -45,11 +53,21 @@ public final class TableStore {
   private final SparkSession spark;
   private final String storagePrefix;
   private final String etlDatabase;
+  private final Set<String> registered;
 
   public TableStore(SparkSession spark, String storagePrefix, String etlDatabase) {
+    this(spark, storagePrefix, etlDatabase, ConcurrentHashMap.newKeySet());
+  }
+
+  /**
+   * A store sharing {@code registered} with the other stores of one run, so that each table is registered in the
+   * catalog once per run rather than after every write (a catalog round trip each).
+   */
+  public TableStore(SparkSession spark, String storagePrefix, String etlDatabase, Set<String> registered) {
     this.spark = spark;
     this.storagePrefix = storagePrefix;
     this.etlDatabase = etlDatabase;
+    this.registered = registered;
   }
 
   public SparkSession spark() {
@@ -72,9 +90,14 @@ public final class TableStore {
     return DeltaTable.isDeltaTable(spark, path(table));
   }
 
-  /** Registers the table in the ETL database (idempotent). */
+  /** Registers the table in the ETL database (idempotent; once per run of this store). */
   public void register(TargetTable table) {
-    spark.sql("CREATE TABLE IF NOT EXISTS " + qualifiedName(table) + " USING DELTA LOCATION '" + path(table) + "'");
+    String name = qualifiedName(table);
+    if (registered.contains(name)) {
+      return;
+    }
+    spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION '" + path(table) + "'");
+    registered.add(name);
   }
 
   /** Every row of one workspace. */
@@ -138,9 +161,9 @@ public final class TableStore {
     }
     for (int attempt = 1; ; attempt++) {
       try {
-        WriteResult result = table.mode() == WriteMode.APPEND || !hasRowsFor(table, request.organizationId())
-            ? append(table, prepared, request)
-            : merge(table, prepared, request);
+        // A merge into a table without this workspace's rows only inserts: no scan to find out whether it has any.
+        boolean app = table.mode() == WriteMode.APPEND || !exists(table);
+        WriteResult result = app ? append(table, prepared, request) : merge(table, prepared, request);
         register(table);
         return result;
       } catch (RuntimeException e) {
@@ -164,10 +187,6 @@ public final class TableStore {
     return df.withColumn(SNAP_TS, lit(Timestamp.from(request.snapshot())))
         .withColumn(RUN_ID, lit(request.runId()))
         .withColumn(WORKSPACE_NAME, lit(request.workspaceName()));
-  }
-
-  private boolean hasRowsFor(TargetTable table, String organizationId) {
-    return exists(table) && !readAll(table, organizationId).isEmpty();
   }
 
   private WriteResult append(TargetTable table, Dataset<Row> df, WriteRequest request) {
@@ -277,35 +296,57 @@ public final class TableStore {
   }
 
   private long latestVersion(TargetTable table) {
-    if (!exists(table)) {
-      return -1;
-    }
-    Row last = DeltaTable.forPath(spark, path(table)).history(1).select("version").first();
-    return last.getLong(0);
+    DeltaLog log = DeltaLog.forTable(spark, path(table));
+    // update() lists the log from the cached snapshot on: no Spark job, state stays warm across modules.
+    Snapshot snapshot = log.update(false, Option.empty(), Option.empty());
+    return snapshot.version();
   }
 
   /**
    * Sums the given operation metrics over this writer's commits made after {@code before}; commits of other
-   * writers (workspaces running concurrently) in between are not counted.
+   * writers (workspaces running concurrently) in between are not counted. Reads the commit files themselves
+   * (Delta's history API starts a Spark job per call).
    */
   private WriteResult resultSince(TargetTable table, long before, String writerId, String... rowMetrics) {
-    long after = latestVersion(table);
-    if (after <= before) {
-      return WriteResult.NOTHING;
-    }
-    List<Row> commits = DeltaTable.forPath(spark, path(table)).history((int) Math.min(Integer.MAX_VALUE, after - before))
-        .where(col("version").gt(before).and(col("userMetadata").equalTo(writerId)))
-        .select("operationMetrics").collectAsList();
+    DeltaLog log = DeltaLog.forTable(spark, path(table));
+    long after = log.update(false, Option.empty(), Option.empty()).version();
     Map<String, String> metrics = new HashMap<>();
     long rows = 0;
-    for (Row commit : commits) {
-      Map<String, String> m = commit.isNullAt(0) ? Map.of() : CollectionConverters.asJava(commit.<String, String>getMap(0));
+    for (long v = before + 1; v <= after; v++) {
+      CommitInfo commit = commitInfo(log, v);
+      if (commit == null || !commit.userMetadata().contains(writerId)) {
+        continue;
+      }
+      Map<String, String> m = commit.operationMetrics().isEmpty() ? Map.of()
+          : CollectionConverters.asJava(commit.operationMetrics().get());
       metrics.putAll(m);
       for (String metric : rowMetrics) {
         rows += Long.parseLong(m.getOrDefault(metric, "0"));
       }
     }
     return new WriteResult(rows, metrics);
+  }
+
+  private static CommitInfo commitInfo(DeltaLog log, long version) {
+    var lines = log.store().readAsIterator(FileNames.unsafeDeltaFile(log.logPath(), version), log.newDeltaHadoopConf());
+    try {
+      while (lines.hasNext()) {
+        String line = lines.next();
+        if (line.contains("\"commitInfo\"")) {
+          Action action = Action.fromJson(line);
+          if (action instanceof CommitInfo info) {
+            return info;
+          }
+        }
+      }
+      return null;
+    } finally {
+      try {
+        lines.close();
+      } catch (java.io.IOException e) {
+        LOG.debug("closing commit {} of {}", version, log.logPath(), e);
+      }
+    }
   }
 
   /** Creates an empty table with a fixed schema if it does not exist (tracking tables). */

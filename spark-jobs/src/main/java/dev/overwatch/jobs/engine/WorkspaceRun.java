@@ -25,7 +25,7 @@ final class WorkspaceRun implements AutoCloseable {
   private final RunSettings settings;
   private final WorkspaceConfig workspace;
   private final TableStore store;
-  private final PipelineReport report;
+  private final PipelineReport.Workspace report;
   private final ModuleRegistry registry;
   private final WindowPlanner planner;
   private final ZoneId zone;
@@ -35,13 +35,13 @@ final class WorkspaceRun implements AutoCloseable {
   /** Collects the REST requests of this workspace when features.traceApi is on. */
   private final Optional<ApiTrace> apiTrace;
 
-  WorkspaceRun(RunSettings settings, WorkspaceConfig workspace, TableStore store, ModuleRegistry registry,
-      String tempRoot, WriterLease lease) {
+  WorkspaceRun(RunSettings settings, WorkspaceConfig workspace, TableStore store, PipelineReport.Workspace report,
+      ModuleRegistry registry, String tempRoot, WriterLease lease) {
     OverwatchDeploymentSpec spec = settings.deployment().getSpec();
     this.settings = settings;
     this.workspace = workspace;
     this.store = store;
-    this.report = new PipelineReport(store);
+    this.report = report;
     this.registry = registry;
     this.zone = ZoneId.of(spec.timeZone);
     this.planner = new WindowPlanner(settings.snapshot().toEpochMilli(), spec.maxDaysToLoad,
@@ -68,7 +68,8 @@ final class WorkspaceRun implements AutoCloseable {
     return store;
   }
 
-  PipelineReport report() {
+  /** This workspace's pipeline_report, read once per run. */
+  PipelineReport.Workspace report() {
     return report;
   }
 

@@ -113,11 +113,22 @@ class PipelineTest {
   @Test
   @Order(2)
   void rerunWithTheSameSnapshotChangesNothing() {
+    long reportVersion = reportVersion();
     List<ModuleResult> results = run("2026-11-03T12:00:00Z", Set.of(), FaultInjection.none());
     assertEquals(Outcome.EMPTY, result(results, "demo", 1004).outcome());
     assertEquals(Outcome.EMPTY, result(results, "demo", 9002).outcome());
     assertEquals(30, count("audit_log_bronze", "organization_id = '42'"));
     assertEquals(3, count("pipeline_quarantine", "organization_id = '42'"));
+    // Report rows are batched: "demo" (both windows empty, no RUNNING marker) commits its two outcome rows at once;
+    // "broken" commits the RUNNING marker of its failing 1004, then 1004's outcome with 9002's NOT_RUN row.
+    assertEquals(reportVersion + 3, reportVersion(), "pipeline_report commits of a run with no new data");
+    assertEquals(2, count("pipeline_report", "organization_id = '42' AND status LIKE 'EMPTY%'"),
+        "both modules of the rerun have their outcome row");
+  }
+
+  private long reportVersion() {
+    return spark.sql("DESCRIBE HISTORY " + etl + ".pipeline_report").agg(org.apache.spark.sql.functions.max("version"))
+        .first().getLong(0);
   }
 
   @Test

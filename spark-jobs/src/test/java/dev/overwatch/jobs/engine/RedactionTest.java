@@ -42,7 +42,7 @@ class RedactionTest {
     d.getSpec().workspaces = List.of(ws);
     RunSettings settings = new RunSettings(d, "r", Instant.EPOCH, List.of(Layer.BRONZE), Set.of(), Set.of(), Set.of(),
         FaultInjection.none());
-    String json = new WorkspaceRun(settings, WorkspaceConfig.of(d.getSpec(), ws), null, new ModuleRegistry(List.of()),
+    String json = new WorkspaceRun(settings, WorkspaceConfig.of(d.getSpec(), ws), null, null, new ModuleRegistry(List.of()),
         "/tmp", null).inputConfig();
     assertFalse(json.contains("S3CR3T") || json.contains("hunter2"), json);
     assertTrue(json.contains("\"spark.hadoop.fs.azure.account.key.acct.dfs.core.windows.net\":\"" + Redaction.REDACTED + "\""), json);

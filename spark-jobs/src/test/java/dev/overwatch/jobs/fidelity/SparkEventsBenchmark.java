@@ -37,7 +37,12 @@ public final class SparkEventsBenchmark {
   private SparkEventsBenchmark() {}
 
   record Measurement(String size, int apps, long bytes, double overwatchS, double sparkReplayS, long rows,
-      long sparkTasks, String outcome) {}
+      long sparkTasks, String outcome, double noNewDataS, int modules, int addedApps, double incrementalS) {
+
+    double eventsPerSecondPerCore() {
+      return rows / overwatchS / Runtime.getRuntime().availableProcessors();
+    }
+  }
 
   public static void main(String[] args) throws IOException {
     Path root = Path.of(args.length > 0 ? args[0] : "target/benchmark-events").toAbsolutePath();
@@ -53,17 +58,17 @@ public final class SparkEventsBenchmark {
     SparkSession spark = SparkSessions.getOrCreate(first.getSpec());
     // Warm-up, not reported: catalog and Delta table creation, JIT, first Spark jobs.
     Path warm = root.resolve("logs-warmup");
-    replicate(seed, seedId, warm, 1, "warmup");
+    deleteTree(warm);
+    replicate(seed, seedId, warm, 0, 1, "warmup");
     SparkReference.replayCounts(Files.list(warm).findFirst().orElseThrow());
-    new Pipeline(spark, Modules.all(), r -> { }).run(new RunSettings(deployment(root, "bench_warmup", warm),
-        RunSettings.newRunId(), Instant.now().plusSeconds(60), List.of(Layer.values()), java.util.Set.of(),
-        java.util.Set.of(), java.util.Set.of(), FaultInjection.none()));
+    run(spark, deployment(root, "bench_warmup", warm), "warm-up");
     deleteTree(warm);
     List<Measurement> out = new ArrayList<>();
     for (String size : sizes) {
       long target = parseSize(size);
       Path logs = root.resolve("logs-" + size);
-      int apps = replicate(seed, seedId, logs, target, size);
+      deleteTree(logs);
+      int apps = replicate(seed, seedId, logs, 0, copies(seed, target), size);
       long bytes = folderSize(logs);
 
       // Spark's replay, one application after another (the History Server's per-application rebuild).
@@ -78,25 +83,42 @@ public final class SparkEventsBenchmark {
 
       // Overwatch: a sparkEvents-only deployment, bronze -> silver -> gold -> presentation.
       OverwatchDeployment dep = deployment(root, "bench_" + size.toLowerCase(Locale.ROOT), logs);
-      RunSettings settings = new RunSettings(dep, RunSettings.newRunId(), Instant.now().plusSeconds(60),
-          List.of(Layer.values()), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), FaultInjection.none());
       long t1 = System.nanoTime();
-      List<ModuleResult> results = new Pipeline(spark, Modules.all(), r -> System.out.printf("  [%s] %d %s %s %d rows%n",
-          size, r.moduleId(), r.moduleName(), r.outcome(), r.rows())).run(settings);
+      List<ModuleResult> results = run(spark, dep, size);
       double overwatchS = (System.nanoTime() - t1) / 1e9;
       long rows = results.stream().filter(r -> r.moduleId() == 1006).mapToLong(ModuleResult::rows).sum();
       String outcome = results.stream().anyMatch(r -> r.outcome() == ModuleResult.Outcome.FAILED) ? "FAILED" : "ok";
-      Measurement m = new Measurement(size, apps, bytes, overwatchS, replayS, rows, sparkTasks, outcome);
+
+      // Fixed cost: the same deployment again with no new logs (every module EMPTY).
+      long t2 = System.nanoTime();
+      List<ModuleResult> idle = run(spark, dep, size + " no new data");
+      double noNewDataS = (System.nanoTime() - t2) / 1e9;
+      // Incremental: 1 % more applications (at least one), loaded on top.
+      int added = Math.max(1, apps / 100);
+      replicate(seed, seedId, logs, apps, added, size);
+      long t3 = System.nanoTime();
+      List<ModuleResult> incremental = run(spark, dep, size + " +1%");
+      double incrementalS = (System.nanoTime() - t3) / 1e9;
+      if (Stream.of(idle, incremental).flatMap(List::stream).anyMatch(ModuleResult::failed)) {
+        outcome = "FAILED";
+      }
+      Measurement m = new Measurement(size, apps, bytes, overwatchS, replayS, rows, sparkTasks, outcome, noNewDataS,
+          idle.size(), added, incrementalS);
       out.add(m);
-      System.out.printf("%s: %d apps, %,d bytes, Overwatch %.1f s, Spark replay %.1f s, ratio %.2f (%s)%n", size, apps,
-          bytes, overwatchS, replayS, overwatchS / replayS, outcome);
+      System.out.printf("%s: %d apps, %,d bytes, Overwatch %.1f s, Spark replay %.1f s, ratio %.2f, %,.0f events/s/core;"
+          + " no new data %.1f s (%d modules, %.2f s each); +%d app(s) %.1f s = %.1f %% of the full load (%s)%n", size,
+          apps, bytes, overwatchS, replayS, overwatchS / replayS, m.eventsPerSecondPerCore(), noNewDataS, idle.size(),
+          noNewDataS / idle.size(), added, incrementalS, 100 * incrementalS / overwatchS, outcome);
       deleteTree(logs);
     }
     StringBuilder table = new StringBuilder("| size | apps | bytes | bronze rows | Spark tasks | Overwatch bronze->gold+views (s) "
-        + "| Spark replay (s) | ratio | outcome |\n|---|---|---|---|---|---|---|---|---|\n");
+        + "| Spark replay (s) | ratio | events/s/core | no new data (s) | per module (s) | +1 % apps | +1 % (s) | +1 % / full "
+        + "| outcome |\n|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Measurement m : out) {
-      table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | %,d | %.1f | %.1f | %.2f | %s |%n", m.size(), m.apps(),
-          m.bytes(), m.rows(), m.sparkTasks(), m.overwatchS(), m.sparkReplayS(), m.overwatchS() / m.sparkReplayS(),
+      table.append(String.format(Locale.ROOT, "| %s | %d | %,d | %,d | %,d | %.1f | %.1f | %.2f | %,.0f | %.1f | %.2f | %d"
+          + " | %.1f | %.0f %% | %s |%n", m.size(), m.apps(), m.bytes(), m.rows(), m.sparkTasks(), m.overwatchS(),
+          m.sparkReplayS(), m.overwatchS() / m.sparkReplayS(), m.eventsPerSecondPerCore(), m.noNewDataS(),
+          m.noNewDataS() / m.modules(), m.addedApps(), m.incrementalS(), 100 * m.incrementalS() / m.overwatchS(),
           m.outcome()));
     }
     System.out.println();
@@ -119,13 +141,23 @@ public final class SparkEventsBenchmark {
     }
   }
 
-  /** Copies of the seed log under fresh application ids until {@code target} bytes. */
-  private static int replicate(Path seed, String seedId, Path logs, long target, String size) throws IOException {
-    deleteTree(logs);
+  /** One run of every layer, progress printed. */
+  private static List<ModuleResult> run(SparkSession spark, OverwatchDeployment dep, String label) {
+    RunSettings settings = new RunSettings(dep, RunSettings.newRunId(), Instant.now().plusSeconds(60),
+        List.of(Layer.values()), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), FaultInjection.none());
+    return new Pipeline(spark, Modules.all(), r -> System.out.printf("  [%s] %d %s %s %d rows%n",
+        label, r.moduleId(), r.moduleName(), r.outcome(), r.rows())).run(settings);
+  }
+
+  /** Copies of the seed log that make {@code target} bytes (at least one). */
+  private static int copies(Path seed, long target) throws IOException {
+    return (int) Math.max(1, Math.round((double) target / Files.size(seed)));
+  }
+
+  /** {@code n} copies of the seed log under fresh application ids, numbered from {@code from}. */
+  private static int replicate(Path seed, String seedId, Path logs, int from, int n, String size) throws IOException {
     Files.createDirectories(logs);
-    long seedBytes = Files.size(seed);
-    int n = (int) Math.max(1, Math.round((double) target / seedBytes));
-    for (int i = 0; i < n; i++) {
+    for (int i = from; i < from + n; i++) {
       String id = String.format(Locale.ROOT, "bench-%s-%05d", size, i);
       try (BufferedReader in = Files.newBufferedReader(seed, StandardCharsets.UTF_8);
           BufferedWriter w = Files.newBufferedWriter(logs.resolve(id), StandardCharsets.UTF_8)) {
