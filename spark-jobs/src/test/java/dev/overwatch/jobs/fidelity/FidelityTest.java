@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import dev.overwatch.jobs.ChildJvm;
 import dev.overwatch.jobs.Modules;
+import dev.overwatch.jobs.DataDictionary;
 import dev.overwatch.jobs.TestSpark;
 import dev.overwatch.jobs.config.Scope;
 import dev.overwatch.jobs.engine.Layer;
@@ -109,6 +110,8 @@ class FidelityTest {
         assertTrue(r.rows() > 0, r::toString);
         m.view().ifPresent(v -> assertTrue(spark.catalog().tableExists(ETL + "_consumer", v.name()),
             "view " + v.name() + " published"));
+        // Real Spark logs: the data dictionary's types of the Spark views are those published.
+        m.view().ifPresent(v -> DataDictionary.assertDocuments(v.name(), spark.table(ETL + "_consumer." + v.name()).schema()));
       }
     }
     assertTrue(results.stream().anyMatch(r -> r.moduleId() == 1006 && r.outcome() == Outcome.SUCCESS));

@@ -113,6 +113,7 @@ class ClusterCostChainTest {
     assertEquals("create|drv.4|wrk.8|2|2026-11-02", fields(byCluster(gold).get("c-std"), "action", "driver_node_type",
         "node_type", "num_workers", "date"));
     assertViewColumnsExist(ClusterGold.VIEW, gold);
+    dev.overwatch.jobs.DataDictionary.assertDocuments(ClusterGold.VIEW, gold);
   }
 
   @Test
@@ -122,6 +123,7 @@ class ClusterCostChainTest {
     run(new ClusterStateFactGold(), RUN1, "r1");
     Dataset<Row> facts = store.readAll(ClusterStateFactGold.TARGET, ORG).cache();
     assertViewColumnsExist(ClusterStateFactGold.VIEW, facts);
+    dev.overwatch.jobs.DataDictionary.assertDocuments(ClusterStateFactGold.VIEW, facts);
 
     // costs.md 3.7: interactive, STANDARD, one RUNNING hour, 2 workers.
     Row worked = state(facts, "c-std", "RUNNING");

@@ -61,8 +61,11 @@ class JobRunCostPotentialFactTest {
         sparkTask("ctx-1", 6, 1_800_000), sparkTask("ctx-1", 6, 1_800_000), sparkTask("ctx-1", 7, 99_000),
         sparkTask("ctx-2", 5, 77_000));
 
-    List<Row> rows = JobRunCostPotentialFactGold.fact(runs, states, sparkJobs, sparkTasks, 50_000_000L)
-        .collectAsList();
+    Dataset<Row> fact = JobRunCostPotentialFactGold.fact(runs, states, sparkJobs, sparkTasks, 50_000_000L);
+    // The data dictionary's types are those of the view over these rows (the writer adds workspace_name).
+    dev.overwatch.jobs.DataDictionary.assertDocuments(JobRunCostPotentialFactGold.VIEW,
+        fact.withColumn("workspace_name", org.apache.spark.sql.functions.lit("w")));
+    List<Row> rows = fact.collectAsList();
     Map<Long, Row> byRun = new HashMap<>();
     rows.forEach(r -> byRun.put(r.<Long>getAs("run_id"), r));
     assertEquals(10, rows.size(), "one row per run, none dropped");

@@ -7,6 +7,7 @@ import dev.overwatch.api.v1alpha1.AuditLogsSpec;
 import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import dev.overwatch.api.v1alpha1.WorkspaceSpec;
 import dev.overwatch.jobs.Modules;
+import dev.overwatch.jobs.DataDictionary;
 import dev.overwatch.jobs.TestSpark;
 import dev.overwatch.jobs.engine.FaultInjection;
 import dev.overwatch.jobs.engine.Layer;
@@ -111,6 +112,11 @@ class PoolsChainTest {
     assertEquals(0.25, spark.sql("SELECT Compute_Contract_Price FROM pools_etl_consumer.instancedetails "
         + "WHERE API_Name = 'i3.xlarge'").first().getDouble(0));
     assertEquals(4, spark.table("pools_etl_consumer.dbucostdetails").count());
+    // The data dictionary documents these views and the report view as published (names, order, types).
+    for (String view : List.of("instancepool", "instancedetails", "dbucostdetails")) {
+      DataDictionary.assertDocuments(view, spark.table("pools_etl_consumer." + view).schema());
+    }
+    DataDictionary.assertDocuments("pipreport", spark.table("pools_etl.pipReport").schema());
 
     // The same snapshot again: nothing changes.
     List<String> silverAfter1 = poolRows("pools_etl.pools_silver");
