@@ -44,6 +44,9 @@ class RestartSafetyTest {
   @Inject
   Clock clock;
 
+  @Inject
+  LaunchTimings timings;
+
   Operator operator;
 
   @BeforeEach
@@ -64,7 +67,7 @@ class RestartSafetyTest {
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
     operator.register(new DeploymentReconciler(settings, clock));
-    operator.register(new RunReconciler(settings, metrics, clock));
+    operator.register(new RunReconciler(settings, metrics, timings, clock));
     operator.start();
   }
 
@@ -79,7 +82,8 @@ class RestartSafetyTest {
     OperatorTestSupport.readyDeployment(client, Fixtures.deployment("restart"));
     client.resource(RunLifecycleTest.fresh(Fixtures.run("restart-1", "restart", "bronze", "silver", "gold"))).create();
     awaitPod(client, "restart-1-bronze-1");
-    String runId = OperatorTestSupport.run(client, "restart-1").getStatus().runId;
+    // the pod is created before the status write that records the start (decision 600)
+    String runId = awaitRun(client, "restart-1", r -> r.getStatus() != null && r.getStatus().runId != null).getStatus().runId;
 
     // 1. killed while bronze runs; bronze finishes while no operator is up
     killOperator();
