@@ -97,16 +97,23 @@ class LaunchLatencyBenchmark {
       if (sequential > 0) {
         sequentialRound(sequential, report);
       }
+      // Rounds reuse one set of deployments and start from the same store: the mock server scans every
+      // stored object on each request, so leftovers of a round would slow the next one down.
       String[] rounds = System.getProperty("bench.runs", "50,500").split(",");
       for (int k = 0; k < rounds.length; k++) {
         int runs = Integer.parseInt(rounds[k].trim());
+        int from = report.size();
         report.add(String.format("-- round %d of %d (N=%d); load before: %s", k + 1, rounds.length, runs, uptime()));
         if (Boolean.parseBoolean(System.getProperty("bench.baseline", "true"))) {
           MockServerBaseline.run(client, NS, "b" + k, runs, reconcileThreads, podSeen, report);
+          clearRound();
         }
+        readyDeployments(runs);
         double[] ms = operatorRound(runs, "r" + k, report);
         operatorP50 = ms[0];
         report.add("   load after: " + uptime());
+        report.subList(from, report.size()).forEach(System.out::println); // at once: a later round may not finish
+        clearRound();
       }
       int submits = Integer.getInteger("bench.sparkSubmit", 10);
       if (submits > 0) {
@@ -160,21 +167,45 @@ class LaunchLatencyBenchmark {
         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  double[] operatorRound(int n, String tag, List<String> report) throws Exception {
+  /** Deployments d-0 .. d-(n-1), created once and shared by the rounds. */
+  void readyDeployments(int n) throws Exception {
     for (int i = 0; i < n; i++) {
-      OverwatchDeployment d = deployment(tag + "-" + i);
-      client.resource(d).create();
+      if (client.resources(OverwatchDeployment.class).inNamespace(NS).withName("d-" + i).get() == null) {
+        client.resource(deployment("d-" + i)).create();
+      }
     }
     long readyDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (client.resources(OverwatchDeployment.class).inNamespace(NS).list().getItems().stream()
-        .filter(d -> d.getMetadata().getName().startsWith(tag + "-"))
+        .filter(d -> d.getMetadata().getName().startsWith("d-"))
         .filter(d -> d.getStatus() != null && d.getStatus().conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .count() < n) {
       if (System.nanoTime() > readyDeadline) {
         throw new IllegalStateException("deployments not ready in time");
       }
-      Thread.sleep(200);
+      Thread.sleep(500);
     }
+  }
+
+  /** Deletes what a round left behind (runs, pods, ConfigMaps, leases, events); the deployments stay. */
+  void clearRound() throws Exception {
+    client.resources(OverwatchRun.class).inNamespace(NS).delete();
+    client.pods().inNamespace(NS).delete();
+    client.configMaps().inNamespace(NS).delete();
+    client.leases().inNamespace(NS).delete();
+    client.v1().events().inNamespace(NS).delete();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!client.resources(OverwatchRun.class).inNamespace(NS).list().getItems().isEmpty()
+        || !client.leases().inNamespace(NS).list().getItems().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("round not cleared in time");
+      }
+      client.leases().inNamespace(NS).delete(); // a run deleted mid-launch may still have taken its slot
+      Thread.sleep(1000);
+    }
+    Thread.sleep(3000); // let the operator settle (deployments patch activeRun away)
+  }
+
+  double[] operatorRound(int n, String tag, List<String> report) throws Exception {
     requestsByKind(); // drops what was recorded so far (the mock server keeps every request it served)
     long heapBefore = usedHeapAfterGc();
     timings.clear();
@@ -185,7 +216,7 @@ class LaunchLatencyBenchmark {
       OverwatchRun r = new OverwatchRun();
       r.setMetadata(new ObjectMetaBuilder().withName(tag + "-" + i + "-run").withNamespace(NS).build());
       r.setSpec(new OverwatchRunSpec());
-      r.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef(tag + "-" + i);
+      r.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef("d-" + i);
       r.getSpec().layers = List.of("bronze");
       created[i] = System.nanoTime();
       client.resource(r).create();
