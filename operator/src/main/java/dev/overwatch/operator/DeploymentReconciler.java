@@ -104,10 +104,10 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
 
     List<Problem> problems = Validation.deployment(d.getSpec(), settings.policy());
     // Run transitions wake the deployment too (history, activeRun); a spec verified Ready within the
-    // recheck interval needs no new Secret and RBAC round trips for that.
+    // verify interval needs no new Secret and RBAC round trips for that.
     ResourceID id = ResourceID.fromResource(d);
     Verified v = verified.get(id);
-    boolean fresh = problems.isEmpty() && v != null && v.matches(d) && now.isBefore(v.at().plus(settings.recheckInterval()))
+    boolean fresh = problems.isEmpty() && v != null && v.matches(d) && now.isBefore(v.at().plus(settings.verifyInterval()))
         && Conditions.isTrue(st.conditions, "Ready");
     if (problems.isEmpty() && !fresh) {
       problems = secretProblems(client, ns, d);
@@ -125,7 +125,7 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
       }
     }
     if (problems.isEmpty() && !fresh) {
-      verified.values().removeIf(x -> now.isAfter(x.at().plus(settings.recheckInterval()))); // deleted deployments too
+      verified.values().removeIf(x -> now.isAfter(x.at().plus(settings.verifyInterval()))); // deleted deployments too
       verified.put(id, new Verified(d.getMetadata().getUid(), gen, now));
     } else if (!problems.isEmpty()) {
       verified.remove(id);

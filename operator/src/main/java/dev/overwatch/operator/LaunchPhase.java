@@ -29,6 +29,7 @@ final class LaunchPhase {
     }
     Pod desired = Resources.driverPod(launch);
     String name = desired.getMetadata().getName();
+    c.laps.lap("build");
     Pod pod = c.cachedPod(name).orElse(null);
     boolean created = false;
     if (pod == null) {
@@ -42,6 +43,7 @@ final class LaunchPhase {
         pod = c.client.resource(desired).get(); // created by a predecessor: adopt it (owner checked below)
       }
     }
+    c.laps.lap("pod-create");
     if (pod != null && !c.ownedByRun(pod)) {
       layer.message = "pod " + name + " exists but belongs to another owner; waiting for it to be deleted";
       return Optional.of(c.settings.recheckInterval());

@@ -19,6 +19,14 @@ public interface OperatorSettings {
   @WithDefault("30s")
   Duration recheckInterval();
 
+  /**
+   * How long a Ready deployment's Secrets and workload RBAC, once verified, are trusted before the
+   * next reconcile reads them again. Run transitions wake the deployment on every launch; re-reading
+   * four objects each time was most of the API load of a burst of launches.
+   */
+  @WithDefault("5m")
+  Duration verifyInterval();
+
   /** Allow hostPath volumes in deployments' podTemplate and sparkConf (off: a deployment must not reach the node). */
   @WithDefault("false")
   boolean allowHostPath();
@@ -40,6 +48,10 @@ public interface OperatorSettings {
   default SecurityRules.Policy policy() {
     return new SecurityRules.Policy(allowHostPath(), allowInsecureUrls());
   }
+
+  /** Raw launch-step samples kept in memory for the benchmark's exact percentiles (0: none; timers only). */
+  @WithDefault("0")
+  int launchTraceSamples();
 
   /** Lease used for leader election between operator replicas (prod profile only). */
   @WithDefault("overwatch-operator-lease")

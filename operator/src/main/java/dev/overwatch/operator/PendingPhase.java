@@ -45,6 +45,7 @@ final class PendingPhase implements RunPhase {
       return queued(c, ahead.get().getMetadata().getName());
     }
     Optional<String> holder = c.slot.acquire(depName);
+    c.laps.lap("slot");
     if (holder.isPresent()) {
       return queued(c, holder.get());
     }

@@ -36,9 +36,10 @@ final class RunContext {
   final OperatorSettings settings;
   final OperatorMetrics metrics;
   final RunSlot slot;
+  final LaunchLaps laps;
   final List<Runnable> afterCommit = new ArrayList<>();
 
-  RunContext(OverwatchRun run, Context<OverwatchRun> ctx, Instant now, OperatorSettings settings, OperatorMetrics metrics) {
+  RunContext(OverwatchRun run, Context<OverwatchRun> ctx, Instant now, OperatorSettings settings, OperatorMetrics metrics, LaunchLaps laps) {
     this.run = run;
     this.st = run.getStatus();
     this.ctx = ctx;
@@ -48,6 +49,7 @@ final class RunContext {
     this.settings = settings;
     this.metrics = metrics;
     this.slot = new RunSlot(this);
+    this.laps = laps;
     if (st.layers == null) {
       st.layers = new ArrayList<>();
     }
@@ -125,7 +127,25 @@ final class RunContext {
       }
       cm = createOrGet(Resources.runConfigMap(d, run));
     }
+    adoptFrozenStart(cm);
     return Serialization.unmarshal(cm.getData().get("deployment.yaml"), OverwatchDeployment.class);
+  }
+
+  /**
+   * The run ConfigMap is written before the first pod and before the status write that records the
+   * start: when that write was lost (conflict, crash), the ConfigMap's runId and snapshot time are the
+   * ones the pods got, so they win over the ones this retry chose.
+   */
+  private void adoptFrozenStart(ConfigMap cm) {
+    String frozenRun = cm.getData().get("run.yaml");
+    if (frozenRun == null || st.runId == null || frozenRun.contains(st.runId)) {
+      return;
+    }
+    OverwatchRunStatus frozen = Serialization.unmarshal(frozenRun, OverwatchRun.class).getStatus();
+    if (frozen != null && frozen.runId != null) {
+      st.runId = frozen.runId;
+      st.snapshotTime = frozen.snapshotTime;
+    }
   }
 
   RetrySpec retry(OverwatchDeployment d) {

@@ -58,15 +58,17 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
 
   private final OperatorSettings settings;
   private final OperatorMetrics metrics;
+  private final LaunchTimings timings;
   private final Clock clock;
   private final SecureRandom random = new SecureRandom();
   private final PendingPhase pending = new PendingPhase();
   private final LaunchPhase launch = new LaunchPhase(random);
 
   @Inject
-  public RunReconciler(OperatorSettings settings, OperatorMetrics metrics, Clock clock) {
+  public RunReconciler(OperatorSettings settings, OperatorMetrics metrics, LaunchTimings timings, Clock clock) {
     this.settings = settings;
     this.metrics = metrics;
+    this.timings = timings;
     this.clock = clock;
   }
 
@@ -86,6 +88,9 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         .withSecondaryToPrimaryMapper(d -> runsOf(ctx.getPrimaryCache(), d.getMetadata().getNamespace(), d.getMetadata().getName()))
         .withPrimaryToSecondaryMapper((OverwatchRun r) -> r.getSpec() == null || r.getSpec().deploymentRef == null ? Set.of()
             : Set.of(new ResourceID(r.getSpec().deploymentRef.name, r.getMetadata().getNamespace())))
+        // Runs care whether their deployment is Ready; its activeRun/lastRun bookkeeping (patched on every
+        // run transition) would only wake all its runs for nothing.
+        .withOnUpdateFilter((newer, older) -> isReady(newer) != isReady(older))
         .build(), ctx);
     // A released slot wakes the runs queued behind it.
     var leases = new InformerEventSource<>(InformerEventSourceConfiguration.from(Lease.class, OverwatchRun.class)
@@ -111,16 +116,13 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
 
   @Override
   public UpdateControl<OverwatchRun> reconcile(OverwatchRun run, Context<OverwatchRun> ctx) {
-    Persisted p = stepAndPersist(run, ctx);
-    List<Runnable> afterCommit = new ArrayList<>(p.afterCommit());
-    // A run that just started goes on to launch its first driver in the same reconcile: the start
-    // (runId, snapshot time) is persisted by now, and waiting for our own status event would add a
-    // queue round trip to every launch. Its events are recorded after the pod exists.
-    if (p.started() && p.written() != null) {
-      p = stepAndPersist(p.written(), ctx);
-      afterCommit.addAll(0, p.afterCommit());
+    LaunchLaps laps = new LaunchLaps();
+    Persisted p = stepAndPersist(run, ctx, laps);
+    p.afterCommit().forEach(Runnable::run); // events and metrics only for transitions that were persisted
+    laps.lap("events");
+    if (p.started() && p.written() != null && p.written().getStatus().layers.stream().anyMatch(l -> l.attempts != null && l.attempts > 0)) {
+      timings.record(run.getMetadata().getNamespace() + "/" + run.getMetadata().getName(), laps);
     }
-    afterCommit.forEach(Runnable::run); // events and metrics only for transitions that were persisted
     UpdateControl<OverwatchRun> control = UpdateControl.noUpdate();
     p.again().ifPresent(control::rescheduleAfter);
     return control;
@@ -129,23 +131,36 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
   /** The outcome of one step: the resource as written (null: nothing written), when to look again, whether the run started. */
   private record Persisted(OverwatchRun written, Optional<Duration> again, boolean started, List<Runnable> afterCommit) {}
 
-  private Persisted stepAndPersist(OverwatchRun run, Context<OverwatchRun> ctx) {
+  private Persisted stepAndPersist(OverwatchRun run, Context<OverwatchRun> ctx, LaunchLaps laps) {
     if (run.getStatus() == null) {
       run.setStatus(new OverwatchRunStatus());
     }
     String before = Serialization.asJson(run.getStatus());
     boolean wasPending = run.getStatus().phase == null || PENDING.equals(run.getStatus().phase);
-    RunContext c = new RunContext(run, ctx, clock.instant(), settings, metrics);
+    RunContext c = new RunContext(run, ctx, clock.instant(), settings, metrics, laps);
     Optional<Duration> again = step(c);
+    boolean started = wasPending && RUNNING.equals(run.getStatus().phase);
+    if (started) {
+      // A run that just started launches its first driver before its one status write: the run
+      // ConfigMap, created first, records runId and snapshot time for the pods, and a retry after a
+      // failed write adopts them from it (RunContext.frozenDeployment). One write instead of two, and
+      // no queue round trip through our own status event.
+      RunContext launch = new RunContext(run, ctx, c.now, settings, metrics, laps);
+      again = step(launch);
+      c.afterCommit.addAll(launch.afterCommit); // events in order: Created, Started, LayerStarted
+    }
     run.getStatus().observedGeneration = run.getMetadata().getGeneration();
     OverwatchRun written = null;
-    if (!before.equals(Serialization.asJson(run.getStatus()))) {
+    boolean changed = !before.equals(Serialization.asJson(run.getStatus()));
+    laps.lap("diff");
+    if (changed) {
       try {
         // PUT with the resourceVersion we read: on an API server a reconcile that saw a stale copy fails
         // here (409) instead of overwriting newer state such as the runId...
         written = ctx.getClient().resource(run).updateStatus();
         // ...and the next reconcile sees what we wrote, not the informer's older copy.
         ctx.eventSourceRetriever().getControllerEventSource().handleRecentResourceUpdate(ResourceID.fromResource(run), written, run);
+        laps.lap("status-write");
       } catch (KubernetesClientException e) {
         if (e.getCode() != 409) {
           throw e;
@@ -154,7 +169,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         return new Persisted(null, Optional.of(Duration.ofMillis(500)), false, List.of());
       }
     }
-    return new Persisted(written, again, wasPending && RUNNING.equals(run.getStatus().phase), c.afterCommit);
+    return new Persisted(written, again, started, c.afterCommit);
   }
 
   /** Picks the phase of the run from its persisted status and lets it take one step. */
@@ -164,6 +179,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
       return FinishingPhase.finished(c);
     }
     List<Problem> problems = Validation.run(c.run.getSpec());
+    c.laps.lap("validate");
     if (!problems.isEmpty()) {
       // A run's spec is immutable, so an invalid run can never become valid: fail it once.
       if (st.runId == null) {
@@ -194,6 +210,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
     }
     st.currentLayer = layer.name;
     OverwatchDeployment frozen = c.frozenDeployment();
+    c.laps.lap("configmap");
     if (frozen == null) {
       c.finish(FAILED, "DeploymentNotFound", "OverwatchDeployment " + c.run.getSpec().deploymentRef.name
           + " was deleted before the run's inputs were frozen");
@@ -217,7 +234,8 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
   }
 
   static int byAge(OverwatchRun a, OverwatchRun b) {
-    return Comparator.comparing((OverwatchRun r) -> String.valueOf(r.getMetadata().getCreationTimestamp()))
+    // As instants, not strings: with fractional seconds "...00.12Z" sorts after "...00.123Z".
+    return Comparator.comparing((OverwatchRun r) -> Times.parse(r.getMetadata().getCreationTimestamp()), Comparator.nullsLast(Comparator.naturalOrder()))
         .thenComparing(r -> r.getMetadata().getName()).compare(a, b);
   }
 

@@ -139,14 +139,14 @@ class DeploymentTest {
 
     // time passes the schedule: the next reconcile (here triggered by a spec change) creates exactly one run
     clock.advance(Duration.between(Instant.now(), next).plusSeconds(5));
-    bump("cron");
+    ScheduleTestSupport.bump(client, "cron");
     String runName = Names.scheduledRun("cron", next.getEpochSecond() / 60);
     OverwatchRun scheduled = await().atMost(TIMEOUT).until(() -> OperatorTestSupport.run(client, runName), r -> r != null);
     assertEquals("cron", scheduled.getSpec().deploymentRef.name);
     assertEquals(Times.format(next), scheduled.getMetadata().getAnnotations().get(Names.SCHEDULED_TIME));
-    bump("cron");
+    ScheduleTestSupport.bump(client, "cron");
     await().atMost(TIMEOUT).until(() -> Times.format(next).equals(deployment(client, "cron").getStatus().lastScheduleTime));
-    assertEquals(1, scheduledRuns("cron"));
+    assertEquals(1, ScheduleTestSupport.scheduledRuns(client, "cron").size());
 
     // suspended: the next due time passes without a run
     client.resources(OverwatchDeployment.class).inNamespace(Fixtures.NS).withName("cron").edit(x -> {
@@ -156,49 +156,9 @@ class DeploymentTest {
     await().atMost(TIMEOUT).until(() -> Conditions.get(deployment(client, "cron").getStatus().conditions, "Scheduled")
         .map(Condition::getReason).orElse("").equals("Suspended"));
     clock.advance(Duration.ofDays(1));
-    bump("cron");
+    ScheduleTestSupport.bump(client, "cron");
     await().atMost(TIMEOUT).until(() -> Times.parse(deployment(client, "cron").getStatus().lastScheduleTime).isAfter(next));
-    assertEquals(1, scheduledRuns("cron"));
-  }
-
-  @Test
-  void forbidSkipsADueTimeWhileARunIsUnfinishedAndReportsIt() {
-    Instant first = firstScheduledRun(Fixtures.deployment("forbid"), "0 * * * *");
-    String firstRun = Names.scheduledRun("forbid", first.getEpochSecond() / 60);
-    OperatorTestSupport.runPod(client, firstRun + "-bronze-1");
-
-    // an hour later the first run is still running: the due time is skipped, counted and explained
-    Instant second = first.plus(Duration.ofHours(1));
-    clock.advance(Duration.ofHours(1));
-    bump("forbid");
-    OverwatchDeployment after = await().atMost(TIMEOUT).until(() -> deployment(client, "forbid"),
-        x -> Times.format(second).equals(x.getStatus().lastScheduleTime));
-    assertEquals(1, scheduledRuns("forbid"), "no second run while " + firstRun + " is unfinished");
-    assertEquals(1L, after.getStatus().missedSchedules);
-    assertEquals(Times.format(second), after.getStatus().lastMissedSchedule);
-    assertTrue(after.getStatus().lastMissedReason.contains("run " + firstRun + " still unfinished (concurrencyPolicy Forbid)"),
-        after.getStatus().lastMissedReason);
-    assertTrue(Conditions.get(after.getStatus().conditions, "Scheduled").orElseThrow().getMessage().contains("last missed"));
-    assertTrue(client.v1().events().inNamespace(Fixtures.NS).list().getItems().stream().anyMatch(e -> "forbid".equals(e.getInvolvedObject().getName())
-        && "MissedSchedule".equals(e.getReason()) && e.getMessage().contains(Times.format(second))));
-  }
-
-  @Test
-  void replaceCancelsTheUnfinishedRunAndTheTtlRemovesFinishedRuns() {
-    OverwatchDeployment d = Fixtures.deployment("replace");
-    d.getSpec().history.ttlSecondsAfterFinished = 2L;
-    Instant first = firstScheduledRun(d, "30 * * * *", ScheduleSpec.ConcurrencyPolicy.Replace);
-    String firstRun = Names.scheduledRun("replace", first.getEpochSecond() / 60);
-    OperatorTestSupport.runPod(client, firstRun + "-bronze-1");
-    clock.advance(Duration.ofHours(1));
-    bump("replace");
-    String secondRun = Names.scheduledRun("replace", first.plus(Duration.ofHours(1)).getEpochSecond() / 60);
-    OverwatchRun cancelled = awaitPhase(client, firstRun, "Cancelled");
-    assertTrue(cancelled.getSpec().cancel);
-    OperatorTestSupport.awaitPod(client, secondRun + "-bronze-1"); // the replacement takes the freed slot
-    // two seconds after it finished, the cancelled run is gone (TTL), the running one stays
-    await().atMost(TIMEOUT).until(() -> OperatorTestSupport.run(client, firstRun) == null);
-    assertEquals("Running", OperatorTestSupport.run(client, secondRun).getStatus().phase);
+    assertEquals(1, ScheduleTestSupport.scheduledRuns(client, "cron").size());
   }
 
   @Test
@@ -216,31 +176,5 @@ class DeploymentTest {
     assertEquals(200, http.send(HttpRequest.newBuilder(live).build(), HttpResponse.BodyHandlers.ofString()).statusCode());
     HttpResponse<String> r = http.send(HttpRequest.newBuilder(ready).build(), HttpResponse.BodyHandlers.ofString());
     assertEquals(200, r.statusCode(), r.body());
-  }
-
-  /** Readies the deployment with the schedule, moves the clock just past its first due time and returns that time. */
-  private Instant firstScheduledRun(OverwatchDeployment d, String cron, ScheduleSpec.ConcurrencyPolicy... policy) {
-    d.getSpec().schedule = new ScheduleSpec();
-    d.getSpec().schedule.cron = cron;
-    if (policy.length > 0) {
-      d.getSpec().schedule.concurrencyPolicy = policy[0];
-    }
-    String name = d.getMetadata().getName();
-    OperatorTestSupport.readyDeployment(client, d);
-    Instant first = Times.parse(await().atMost(TIMEOUT).until(() -> deployment(client, name), x -> x.getStatus().nextRun != null).getStatus().nextRun);
-    clock.advance(Duration.between(Instant.now(), first).plusSeconds(5));
-    bump(name);
-    return first;
-  }
-
-  private long scheduledRuns(String deployment) {
-    return client.resources(OverwatchRun.class).inNamespace(Fixtures.NS).withLabel(Names.DEPLOYMENT, deployment).list().getItems().size();
-  }
-
-  private void bump(String name) {
-    client.resources(OverwatchDeployment.class).inNamespace(Fixtures.NS).withName(name).edit(x -> {
-      x.getSpec().history.successfulRunsLimit = x.getSpec().history.successfulRunsLimit + 1;
-      return x;
-    });
   }
 }

@@ -9,6 +9,7 @@ import static dev.overwatch.operator.OperatorTestSupport.summary;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import dev.overwatch.api.v1alpha1.OverwatchRun;
+import dev.overwatch.api.v1alpha1.OverwatchRunStatus;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
@@ -44,6 +45,9 @@ class RestartSafetyTest {
   @Inject
   Clock clock;
 
+  @Inject
+  LaunchTimings timings;
+
   Operator operator;
 
   @BeforeEach
@@ -64,7 +68,7 @@ class RestartSafetyTest {
     operator = new Operator(o -> o.withKubernetesClient(client).withCloseClientOnStop(false)
         .withUseSSAToPatchPrimaryResource(false).withSSABasedCreateUpdateMatchForDependentResources(false));
     operator.register(new DeploymentReconciler(settings, clock));
-    operator.register(new RunReconciler(settings, metrics, clock));
+    operator.register(new RunReconciler(settings, metrics, timings, clock));
     operator.start();
   }
 
@@ -79,7 +83,8 @@ class RestartSafetyTest {
     OperatorTestSupport.readyDeployment(client, Fixtures.deployment("restart"));
     client.resource(RunLifecycleTest.fresh(Fixtures.run("restart-1", "restart", "bronze", "silver", "gold"))).create();
     awaitPod(client, "restart-1-bronze-1");
-    String runId = OperatorTestSupport.run(client, "restart-1").getStatus().runId;
+    // the pod is created before the status write that records the start (decision 600)
+    String runId = awaitRun(client, "restart-1", r -> r.getStatus() != null && r.getStatus().runId != null).getStatus().runId;
 
     // 1. killed while bronze runs; bronze finishes while no operator is up
     killOperator();
@@ -117,6 +122,27 @@ class RestartSafetyTest {
     assertEquals(Set.of("restart-1-bronze-1", "restart-1-silver-1", "restart-1-silver-2", "restart-1-gold-1"), names);
     assertEquals(4, pods.size());
     assertEquals(List.of(1, 2, 1), done.getStatus().layers.stream().map(l -> l.attempts).toList());
+  }
+
+  @Test
+  void aLostStartWriteAdoptsRunIdAndSnapshotTimeFromTheRunConfigMap() {
+    startOperator();
+    OperatorTestSupport.readyDeployment(client, Fixtures.deployment("lost"));
+    client.resource(RunLifecycleTest.fresh(Fixtures.run("lost-1", "lost", "bronze"))).create();
+    awaitPod(client, "lost-1-bronze-1");
+    OverwatchRun started = awaitRun(client, "lost-1", r -> r.getStatus() != null && r.getStatus().runId != null);
+    // killed after the ConfigMap and the pod were created, before the one status write of the launch
+    killOperator();
+    OverwatchRun lost = OperatorTestSupport.run(client, "lost-1");
+    lost.setStatus(new OverwatchRunStatus());
+    client.resource(lost).updateStatus();
+    startOperator();
+    OverwatchRun adopted = awaitRun(client, "lost-1", r -> r.getStatus() != null && r.getStatus().layers != null
+        && !r.getStatus().layers.isEmpty() && r.getStatus().layers.get(0).message != null
+        && r.getStatus().layers.get(0).message.contains("adopted"));
+    assertEquals(started.getStatus().runId, adopted.getStatus().runId, "the pods' runId (frozen in the run ConfigMap) wins");
+    assertEquals(started.getStatus().snapshotTime, adopted.getStatus().snapshotTime);
+    assertEquals(List.of("lost-1-bronze-1"), driverPods(client, "lost-1").stream().map(p -> p.getMetadata().getName()).toList());
   }
 
   @Test

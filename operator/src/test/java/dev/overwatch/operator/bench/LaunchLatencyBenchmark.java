@@ -10,7 +10,10 @@ import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import dev.overwatch.operator.LaunchTimings;
 import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.quarkus.test.kubernetes.client.KubernetesTestServer;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
@@ -23,6 +26,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -40,6 +44,19 @@ class LaunchLatencyBenchmark {
   @Inject
   KubernetesClient client;
 
+  @Inject
+  LaunchTimings timings;
+
+  @KubernetesTestServer
+  KubernetesServer server;
+
+  /** Reconcile threads of the operator (JOSDK default 50 unless configured): the baseline uses as many. */
+  @ConfigProperty(name = "quarkus.operator-sdk.concurrent-reconciliation-threads", defaultValue = "50")
+  int reconcileThreads;
+
+  /** First time each run (by name) was seen by the benchmark's own informer: the informer lag a controller sees too. */
+  final Map<String, Long> runSeen = new ConcurrentHashMap<>();
+
   /** First time each driver pod (by name) was seen by the benchmark's own informer. */
   final Map<String, Long> podSeen = new ConcurrentHashMap<>();
 
@@ -48,28 +65,33 @@ class LaunchLatencyBenchmark {
     installCrds();
     client.secrets().inNamespace(NS).resource(new SecretBuilder().withNewMetadata().withName("demo-token").endMetadata()
         .addToData("token", Base64.getEncoder().encodeToString("x".getBytes())).build()).create();
-    SharedIndexInformer<Pod> informer = client.pods().inNamespace(NS).inform(new ResourceEventHandler<>() {
-      @Override
-      public void onAdd(Pod pod) {
-        podSeen.putIfAbsent(pod.getMetadata().getName(), System.nanoTime());
-      }
-
-      @Override
-      public void onUpdate(Pod oldPod, Pod newPod) {}
-
-      @Override
-      public void onDelete(Pod pod, boolean unknown) {}
-    });
+    SharedIndexInformer<Pod> informer = client.pods().inNamespace(NS).inform(firstSeen(podSeen));
+    SharedIndexInformer<OverwatchRun> runInformer = client.resources(OverwatchRun.class).inNamespace(NS).inform(firstSeen(runSeen));
     List<String> report = new ArrayList<>();
+    report.add("load before: " + uptime());
     double operatorP50 = 0;
     try {
       int sequential = Integer.getInteger("bench.sequential", 20);
       if (sequential > 0) {
         sequentialRound(sequential, report);
       }
-      for (String n : System.getProperty("bench.runs", "50,500").split(",")) {
-        double[] ms = operatorRound(Integer.parseInt(n.trim()), report);
+      // Rounds reuse one set of deployments and start from the same store: the mock server scans every
+      // stored object on each request, so leftovers of a round would slow the next one down.
+      String[] rounds = System.getProperty("bench.runs", "50,500").split(",");
+      for (int k = 0; k < rounds.length; k++) {
+        int runs = Integer.parseInt(rounds[k].trim());
+        int from = report.size();
+        report.add(String.format("-- round %d of %d (N=%d); load before: %s", k + 1, rounds.length, runs, uptime()));
+        if (Boolean.parseBoolean(System.getProperty("bench.baseline", "true"))) {
+          MockServerBaseline.run(client, NS, "b" + k, runs, reconcileThreads, podSeen, report);
+          clearRound();
+        }
+        readyDeployments(runs);
+        double[] ms = operatorRound(runs, "r" + k, report);
         operatorP50 = ms[0];
+        report.add("   load after: " + uptime());
+        report.subList(from, report.size()).forEach(System.out::println); // at once: a later round may not finish
+        clearRound();
       }
       int submits = Integer.getInteger("bench.sparkSubmit", 10);
       if (submits > 0) {
@@ -77,10 +99,27 @@ class LaunchLatencyBenchmark {
       }
     } finally {
       informer.close();
+      runInformer.close();
     }
     System.out.println("\n==== launch latency benchmark ====");
     report.forEach(System.out::println);
     System.out.println("==================================\n");
+  }
+
+  /** Records when an informer first saw each object, by name. */
+  static <T extends io.fabric8.kubernetes.api.model.HasMetadata> ResourceEventHandler<T> firstSeen(Map<String, Long> seen) {
+    return new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(T o) {
+        seen.putIfAbsent(o.getMetadata().getName(), System.nanoTime());
+      }
+
+      @Override
+      public void onUpdate(T older, T newer) {}
+
+      @Override
+      public void onDelete(T o, boolean unknown) {}
+    };
   }
 
   /** One run at a time on an idle operator: the like-for-like comparison with one spark-submit. */
@@ -122,33 +161,60 @@ class LaunchLatencyBenchmark {
         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  double[] operatorRound(int n, List<String> report) throws Exception {
-    String tag = "r" + n;
+  /** Deployments d-0 .. d-(n-1), created once and shared by the rounds. */
+  void readyDeployments(int n) throws Exception {
     for (int i = 0; i < n; i++) {
-      OverwatchDeployment d = deployment(tag + "-" + i);
-      client.resource(d).create();
+      if (client.resources(OverwatchDeployment.class).inNamespace(NS).withName("d-" + i).get() == null) {
+        client.resource(deployment("d-" + i)).create();
+      }
     }
     long readyDeadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     while (client.resources(OverwatchDeployment.class).inNamespace(NS).list().getItems().stream()
-        .filter(d -> d.getMetadata().getName().startsWith(tag + "-"))
+        .filter(d -> d.getMetadata().getName().startsWith("d-"))
         .filter(d -> d.getStatus() != null && d.getStatus().conditions.stream().anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus())))
         .count() < n) {
       if (System.nanoTime() > readyDeadline) {
         throw new IllegalStateException("deployments not ready in time");
       }
-      Thread.sleep(200);
+      Thread.sleep(500);
     }
+  }
+
+  /** Deletes what a round left behind (runs, pods, ConfigMaps, leases, events); the deployments stay. */
+  void clearRound() throws Exception {
+    client.resources(OverwatchRun.class).inNamespace(NS).delete();
+    client.pods().inNamespace(NS).delete();
+    client.configMaps().inNamespace(NS).delete();
+    client.leases().inNamespace(NS).delete();
+    client.v1().events().inNamespace(NS).delete();
+    long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(5);
+    while (!client.resources(OverwatchRun.class).inNamespace(NS).list().getItems().isEmpty()
+        || !client.leases().inNamespace(NS).list().getItems().isEmpty()) {
+      if (System.nanoTime() > deadline) {
+        throw new IllegalStateException("round not cleared in time");
+      }
+      client.leases().inNamespace(NS).delete(); // a run deleted mid-launch may still have taken its slot
+      Thread.sleep(1000);
+    }
+    Thread.sleep(3000); // let the operator settle (deployments patch activeRun away)
+  }
+
+  double[] operatorRound(int n, String tag, List<String> report) throws Exception {
+    requestsByKind(); // drops what was recorded so far (the mock server keeps every request it served)
     long heapBefore = usedHeapAfterGc();
+    timings.clear();
     long[] created = new long[n];
+    long[] createReturned = new long[n];
     long start = System.nanoTime();
     for (int i = 0; i < n; i++) {
       OverwatchRun r = new OverwatchRun();
       r.setMetadata(new ObjectMetaBuilder().withName(tag + "-" + i + "-run").withNamespace(NS).build());
       r.setSpec(new OverwatchRunSpec());
-      r.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef(tag + "-" + i);
+      r.getSpec().deploymentRef = new OverwatchRunSpec.DeploymentRef("d-" + i);
       r.getSpec().layers = List.of("bronze");
       created[i] = System.nanoTime();
       client.resource(r).create();
+      createReturned[i] = System.nanoTime();
     }
     long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(10);
     double[] latencies = new double[n];
@@ -163,11 +229,46 @@ class LaunchLatencyBenchmark {
       latencies[i] = (podSeen.get(pod) - created[i]) / 1e6;
     }
     double wall = (System.nanoTime() - start) / 1e9;
+    Map<String, Integer> requests = requestsByKind();
     long heapAfter = usedHeapAfterGc();
+    // Segments: the benchmark's stamps (create sent/returned, its informers) joined with the operator's
+    // (reconcile start, end of each step), all System.nanoTime of this one JVM.
+    Map<String, LaunchTimings.Launch> byRun = new java.util.HashMap<>();
+    timings.launches().forEach(l -> byRun.put(l.run(), l));
+    Map<String, List<Double>> segments = new java.util.LinkedHashMap<>();
+    java.util.function.BiConsumer<String, Double> add = (k, v) -> segments.computeIfAbsent(k, x -> new ArrayList<>()).add(v);
+    for (int i = 0; i < n; i++) {
+      String run = tag + "-" + i + "-run";
+      String podName = run + "-bronze-1";
+      LaunchTimings.Launch l = byRun.get(NS + "/" + run);
+      add.accept("run create call (sent -> answered)", (createReturned[i] - created[i]) / 1e6);
+      add.accept("run create sent -> run seen by an informer (API server + informer lag)", (runSeen.get(run) - created[i]) / 1e6);
+      if (l == null) {
+        continue; // launched by a later reconcile (e.g. after a conflict): steps not comparable
+      }
+      add.accept("run seen -> operator reconcile starts (workqueue wait)", (l.startNanos() - runSeen.get(run)) / 1e6);
+      l.steps().forEach((step, d) -> add.accept("operator step: " + step, d.toNanos() / 1e6));
+      add.accept("operator: reconcile start -> pod create answered", (l.ends().get("pod-create") - l.startNanos()) / 1e6);
+      add.accept("pod create answered -> pod seen by an informer", (podSeen.get(podName) - l.ends().get("pod-create")) / 1e6);
+    }
+    double[] endToEnd = latencies.clone();
     Arrays.sort(latencies);
     double p50 = pct(latencies, 50);
     report.add(String.format("operator  N=%4d  p50=%8.1f ms  p99=%8.1f ms  max=%8.1f ms  wall=%6.1f s  (%5.1f launches/s)  heap used after GC: %d MiB before, %d MiB after (whole test JVM: operator + mock server)",
         n, p50, pct(latencies, 99), latencies[n - 1], wall, n / wall, heapBefore >> 20, heapAfter >> 20));
+    report.add(String.format("  segments at N=%d (ms; operator steps: the reconcile that created the first driver pod; %d of %d launches traced):",
+        n, byRun.size(), n));
+    report.add(String.format("  | %-72s | %5s | %8s | %8s | %8s |", "segment", "n", "p50", "p99", "max"));
+    segments.put("END TO END: run create sent -> pod seen", Arrays.stream(endToEnd).boxed().toList());
+    int total = requests.values().stream().mapToInt(Integer::intValue).sum();
+    report.add(String.format("  API requests served by the mock server from the first run create until the last pod was seen: %d (%.1f per launch)",
+        total, total / (double) n));
+    report.add("    " + requests.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+        .map(e -> String.format("%s %.2f", e.getKey(), e.getValue() / (double) n)).collect(java.util.stream.Collectors.joining(", ", "per launch: ", "")));
+    segments.forEach((name, v) -> {
+      double[] sorted = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+      report.add(String.format("  | %-72s | %5d | %8.1f | %8.1f | %8.1f |", name, sorted.length, pct(sorted, 50), pct(sorted, 99), sorted[sorted.length - 1]));
+    });
     return new double[] {p50};
   }
 
@@ -250,6 +351,32 @@ class LaunchLatencyBenchmark {
           client.apiextensions().v1().customResourceDefinitions().resource(crd).create();
         }
       }
+    }
+  }
+
+  /** Requests the mock server recorded since the last call, by verb and resource ("PATCH overwatchdeployments/status"). */
+  Map<String, Integer> requestsByKind() throws InterruptedException {
+    Map<String, Integer> byKind = new java.util.TreeMap<>();
+    for (var r = server.getKubernetesMockServer().takeRequest(0, TimeUnit.SECONDS); r != null;
+        r = server.getKubernetesMockServer().takeRequest(0, TimeUnit.SECONDS)) {
+      String[] pathAndQuery = r.getPath().split("\\?", 2);
+      String[] parts = pathAndQuery[0].split("/");
+      int ns = Arrays.asList(parts).indexOf("namespaces");
+      String kind = ns >= 0 && parts.length > ns + 2 ? parts[ns + 2] : parts[parts.length - 1];
+      boolean named = ns >= 0 && parts.length > ns + 3;
+      String sub = ns >= 0 && parts.length > ns + 4 ? "/" + parts[ns + 4] : "";
+      boolean watch = pathAndQuery.length > 1 && pathAndQuery[1].contains("watch=true");
+      String verb = watch ? "WATCH" : "GET".equals(r.getMethod()) && !named ? "LIST" : r.getMethod();
+      byKind.merge(verb + " " + kind + sub, 1, Integer::sum);
+    }
+    return byKind;
+  }
+
+  static String uptime() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim() + " (1/5/15-min load average, runnable/threads, last pid)";
+    } catch (java.io.IOException e) {
+      return "unknown";
     }
   }
 
