@@ -31,10 +31,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @TestProfile(ManualOperatorProfile.class)
-class RestartSafetyTest {
-  @Inject
-  KubernetesClient client;
-
+class RestartSafetyTest extends OperatorTestSupport.WithCrds {
   @Inject
   OperatorSettings settings;
 
@@ -45,11 +42,6 @@ class RestartSafetyTest {
   Clock clock;
 
   Operator operator;
-
-  @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
-  }
 
   @AfterEach
   void stop() {
