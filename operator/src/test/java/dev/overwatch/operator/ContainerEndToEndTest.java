@@ -267,9 +267,12 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
     assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "overwatch sql did not end");
     Files.writeString(dir.resolve("stdout.txt"), out);
     assertEquals(0, p.exitValue(), "overwatch sql failed, see " + dir);
+    // The rows follow the header line (its first column is the query's first one); anything else on stdout is skipped.
     List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
-    assertFalse(lines.isEmpty(), "overwatch sql printed nothing, see " + dir);
-    return lines.subList(1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+    String firstColumn = query.replaceFirst("(?is)^\\s*select\\s+([A-Za-z_0-9]+).*$", "$1");
+    int header = lines.stream().filter(l -> l.startsWith(firstColumn + ",")).findFirst().map(lines::indexOf).orElse(-1);
+    assertTrue(header >= 0, "no result header in the output of overwatch sql, see " + dir);
+    return lines.subList(header + 1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
   }
 
   private static String loadAverage() {
