@@ -191,10 +191,10 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
       for (String driver : drivers) {
         String layer = driver.replaceAll("^.*-(bronze|silver|gold|presentation)-1$", "$1");
         timings.append(driver).append(": pod start to first module ").append(firstModuleSeconds(work.resolve("pods/" + driver), layer)).append(" s");
-        String app = executorPods.values().stream().filter(p -> p.getMetadata().getOwnerReferences().get(0).getName().equals(driver))
+        String driverApp = executorPods.values().stream().filter(p -> p.getMetadata().getOwnerReferences().get(0).getName().equals(driver))
             .map(p -> p.getMetadata().getLabels().get("spark-app-selector")).findFirst().orElse(null);
         timings.append(", executor container start to registered (s) ")
-            .append(executorRegistrationSeconds(work.resolve("pods"), work.resolve("s3/acme-cluster-logs/spark-apps/eventlogs"), driver, app)).append("\n");
+            .append(executorRegistrationSeconds(work.resolve("pods"), work.resolve("s3/acme-cluster-logs/spark-apps/eventlogs"), driver, driverApp)).append("\n");
       }
       Files.writeString(work.resolve("timings.txt"), timings);
       System.out.println("ContainerEndToEndTest timings\n" + timings);
