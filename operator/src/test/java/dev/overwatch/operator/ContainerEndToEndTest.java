@@ -27,7 +27,11 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -108,12 +112,16 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
       client.resource(d).create();
       kubelet.start();
 
-      // Run 1: the example's manual run restricted to bronze, at the quickstart's snapshot time.
+      // Run 1: the example's manual run restricted to the audit logs (bronze 1004), at the quickstart's snapshot time:
+      // executor tasks in its driver's event log, which is complete in the bucket when the run ends.
       Map<String, Pod> executorPods = new TreeMap<>();
-      OverwatchRun first = runToEnd(RUN1, List.of("bronze"), "2026-11-07T00:00:00Z", executorPods, work);
+      OverwatchRun first = runToEnd(RUN1, List.of("bronze"), List.of(1004), "2026-11-07T00:00:00Z", executorPods, work);
       assertNoPodLeft(kubelet);
+      // The workspace keeps delivering audit logs: today's folder. Modules after 1004 (1006 among them) wait for
+      // its progress, and without a delivery after the quickstart's days it would stay at their end.
+      deliverAuditLogDay(buckets.resolve("acme-audit-logs/workspaceId=6048213925118712"), Instant.now().minusSeconds(60));
       // Run 2: the example's run as written (every layer, up to now); its bronze 1006 ingests run 1's driver event log.
-      OverwatchRun current = runToEnd(RUN2, null, null, executorPods, work);
+      OverwatchRun current = runToEnd(RUN2, null, null, null, executorPods, work);
       assertNoPodLeft(kubelet);
       Files.writeString(work.resolve("kubelet-events.txt"), String.join("\n", kubelet.events()));
       assertEquals(ALL_LAYERS, current.getStatus().layers.stream().map(l -> l.name).toList());
@@ -160,7 +168,7 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
       }
       assertTrue(first.getStatus().modules.stream().anyMatch(m -> Integer.valueOf(1004).equals(m.id) && m.rows != null && m.rows > 0), "run 1 loaded audit logs");
       var sparkEvents = current.getStatus().modules.stream().filter(m -> Integer.valueOf(1006).equals(m.id)).findFirst().orElseThrow();
-      assertEquals("SUCCESS", sparkEvents.status, "run 2 ingested Spark event logs");
+      assertEquals("SUCCESS", sparkEvents.status, "run 2 ingested Spark event logs: " + Serialization.asJson(sparkEvents));
 
       // Tasks ran on executor containers, shown from the Spark data: overwatch.sparktask.
       Map<String, Set<String>> executorIdsByApp = new TreeMap<>();
@@ -205,12 +213,16 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
   }
 
   /** Creates a run of the example (layers and snapshot as given, null: as written) and waits for its end, recording executor pods. */
-  private OverwatchRun runToEnd(String name, List<String> layers, String snapshot, Map<String, Pod> executorPods, Path work) throws Exception {
+  private OverwatchRun runToEnd(String name, List<String> layers, List<Integer> modules, String snapshot, Map<String, Pod> executorPods,
+      Path work) throws Exception {
     OverwatchRun run = client.resources(OverwatchRun.class).load(OperatorTestSupport.REPO.resolve("examples/kubernetes/run.yaml").toFile()).item();
     run.getMetadata().setGenerateName(null);
     run.getMetadata().setName(name);
     if (layers != null) {
       run.getSpec().layers = new ArrayList<>(layers);
+    }
+    if (modules != null) {
+      run.getSpec().includeModules = new ArrayList<>(modules);
     }
     run.getSpec().snapshotTime = snapshot;
     client.resource(run).create();
@@ -234,6 +246,26 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
     // What README's `kubectl wait --for=condition=Succeeded` waits for.
     assertEquals("True", Conditions.get(current.getStatus().conditions, "Succeeded").orElseThrow().getStatus());
     return current;
+  }
+
+  /**
+   * One more day of audit-log delivery: the newest quickstart record again as a new event (new request id) at
+   * {@code at}, in that day's {@code date=} folder, as Databricks delivers it.
+   */
+  static void deliverAuditLogDay(Path root, Instant at) throws IOException {
+    Path newestDay;
+    try (Stream<Path> days = Files.list(root)) {
+      newestDay = days.filter(p -> p.getFileName().toString().startsWith("date=")).max(Comparator.naturalOrder()).orElseThrow();
+    }
+    Path file;
+    try (Stream<Path> files = Files.list(newestDay)) {
+      file = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+    }
+    String record = Files.readAllLines(file, StandardCharsets.UTF_8).get(0)
+        .replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + at.toEpochMilli())
+        .replaceFirst("\"requestId\":\"[^\"]*\"", "\"requestId\":\"" + UUID.randomUUID() + "\"");
+    Path day = Files.createDirectories(root.resolve("date=" + at.atZone(ZoneOffset.UTC).toLocalDate()));
+    Files.writeString(day.resolve("auditlogs_" + UUID.randomUUID() + ".json"), record + "\n");
   }
 
   /** No pod left behind: executors deleted after their layer, no container of the test still running. */
