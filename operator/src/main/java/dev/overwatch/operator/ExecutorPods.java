@@ -49,7 +49,11 @@ public final class ExecutorPods {
         "spark.kubernetes.executor.deleteOnTermination", "true");
   }
 
-  public static Pod template(OverwatchDeployment d) {
+  /** Spark's environment variable for the RPC secret, read before any secret file (SecurityManager). */
+  static final String AUTH_SECRET_ENV = "_SPARK_AUTH_SECRET";
+
+  /** The template for the executors of one run: its Spark RPC secret is referenced from the run's Secret. */
+  public static Pod template(OverwatchDeployment d, String run) {
     SparkSpec spark = d.getSpec().spark == null ? new SparkSpec() : d.getSpec().spark;
     PodTemplateSpec template = spark.podTemplate == null ? new PodTemplateSpec() : spark.podTemplate;
     ObjectMeta tmeta = template.getMetadata() == null ? new ObjectMeta() : template.getMetadata();
@@ -63,6 +67,9 @@ public final class ExecutorPods {
 
     List<EnvVar> env = new ArrayList<>();
     env.add(new EnvVarBuilder().withName("HOME").withValue("/tmp").build());
+    // Any Spark image works: no k8s:// master needed in the executor to find the secret (decision 700).
+    env.add(new EnvVarBuilder().withName(AUTH_SECRET_ENV).withNewValueFrom()
+        .withNewSecretKeyRef(Resources.SPARK_AUTH_ENV_KEY, Names.sparkAuthSecret(run), false).endValueFrom().build());
     if (tcontainer.getEnv() != null) {
       env.addAll(tcontainer.getEnv());
     }

@@ -59,6 +59,11 @@ public final class Resources {
    */
   public static final String SPARK_AUTH_DIR = "/etc/overwatch-spark-auth";
   public static final String SPARK_AUTH_KEY = "secret";
+  /**
+   * The same secret as Spark derives it from the file (base64 of the file's bytes), for executors' environment:
+   * Spark reads a secret file only where spark.master is a k8s:// URL, and executors start without a master.
+   */
+  public static final String SPARK_AUTH_ENV_KEY = "secret.base64";
   static final String CONTAINER = "driver";
 
   private Resources() {}
@@ -111,11 +116,10 @@ public final class Resources {
     if (executors > 0) {
       // Driver <-> executor RPC is authenticated and encrypted with the run's own secret, read from a
       // mounted Secret on both sides: the value is never in the command line, a ConfigMap or the status.
-      String secret = Names.sparkAuthSecret(l.run().getMetadata().getName());
+      // Executors get it as _SPARK_AUTH_SECRET from the same Secret (ExecutorPods.template).
       conf.put("spark.authenticate", "true");
       conf.put("spark.network.crypto.enabled", "true");
       conf.put("spark.authenticate.secret.file", SPARK_AUTH_DIR + "/" + SPARK_AUTH_KEY);
-      conf.put("spark.kubernetes.executor.secrets." + secret, SPARK_AUTH_DIR);
     }
     conf.forEach((k, v) -> {
       cmd.add("--conf");
@@ -236,8 +240,14 @@ public final class Resources {
         .endMetadata()
         .withType("Opaque")
         .withImmutable(true)
-        .withData(Map.of(SPARK_AUTH_KEY, java.util.Base64.getEncoder().encodeToString(HexFormat.of().formatHex(secret).getBytes(StandardCharsets.US_ASCII))))
+        .withData(sparkAuthData(HexFormat.of().formatHex(secret).getBytes(StandardCharsets.US_ASCII)))
         .build();
+  }
+
+  private static Map<String, String> sparkAuthData(byte[] file) {
+    java.util.Base64.Encoder b64 = java.util.Base64.getEncoder();
+    String sparkForm = b64.encodeToString(file);
+    return Map.of(SPARK_AUTH_KEY, sparkForm, SPARK_AUTH_ENV_KEY, b64.encodeToString(sparkForm.getBytes(StandardCharsets.US_ASCII)));
   }
 
   /** One ConfigMap per run, frozen at run start: every layer and retry sees the same inputs. */
@@ -260,7 +270,7 @@ public final class Resources {
     r.setStatus(s);
     Map<String, String> data = new TreeMap<>(Map.of("deployment.yaml", Serialization.asYaml(dep), "run.yaml", Serialization.asYaml(r)));
     if (ExecutorPods.enabled(d)) {
-      data.put(ExecutorPods.TEMPLATE_KEY, Serialization.asYaml(ExecutorPods.template(d)));
+      data.put(ExecutorPods.TEMPLATE_KEY, Serialization.asYaml(ExecutorPods.template(d, run.getMetadata().getName())));
     }
     return new ConfigMapBuilder()
         .withNewMetadata()

@@ -1,6 +1,7 @@
 package dev.overwatch.operator;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -26,11 +27,17 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.Comparator;
 import java.util.HashMap;
+import java.util.UUID;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeEach;
@@ -44,30 +51,31 @@ import org.junit.jupiter.api.Test;
  * <p>What this machine changes in the example, and only that: the S3 endpoint and the JDBC URL (the
  * test's servers), the image (built locally by {@code images/build}), pod sizes (2 cores here),
  * the Databricks API replaced by the quickstart's recordings on a volume (no workspace is reachable),
- * Spark event logs written uncompressed to the bucket so the test can read where tasks ran, and no
+ * the drivers' own Spark event logs written to the workspace's event-log folder in the bucket, and no
  * schedule. The quickstart's audit logs, cluster logs and Spark event logs are uploaded to the bucket.
+ * <p>Two runs (decision 700): the first loads bronze at the quickstart's snapshot time; its driver's event
+ * log, with the tasks its two executors ran, is then complete in the bucket. The second runs every layer
+ * at the current time, so its 1006 ingests that log, and the test reads {@code overwatch.sparktask} with
+ * the image's {@code overwatch sql} (as README "Install on Kubernetes" step 5 does) to find the executor
+ * ids of the pods the kubelet ran.
  * <p>Skipped when podman or the image is missing; with {@code CI=true} it fails instead.
  */
 @QuarkusTest
 @WithKubernetesTestServer
-class ContainerEndToEndTest {
+class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
   static final String NS = "analytics";
   /** What images/build tags by default: the chart's appVersion. */
   static final String IMAGE = System.getProperty("ow.spark.image", "localhost/overwatch-k8s/overwatch-spark:" + appVersion());
   static final Path QUICKSTART = OperatorTestSupport.REPO.resolve("examples/quickstart");
   static final Duration RUN_LIMIT = Duration.ofMinutes(60);
-  static final String RUN = "prod-e2e-1";
-  static final List<String> LAYERS = List.of("bronze", "silver");
+  /** Run 1: bronze at the quickstart's snapshot time; its driver's event log is what run 2 ingests. */
+  static final String RUN1 = "prod-e2e-1";
+  /** Run 2: every layer, at the current time. */
+  static final String RUN2 = "prod-e2e-2";
+  static final List<String> ALL_LAYERS = List.of("bronze", "silver", "gold", "presentation");
+  static final String EVENT_LOGS = "s3a://acme-cluster-logs/spark-apps/eventlogs";
   static final String KEY = "overwatch-e2e";
   static final String SECRET = "overwatch-e2e-secret";
-
-  @Inject
-  KubernetesClient client;
-
-  @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
-  }
 
   @Test
   void productionExampleRunsAsContainersWithExecutorsOnS3AndPostgres() throws Exception {
@@ -85,8 +93,6 @@ class ContainerEndToEndTest {
     copy(QUICKSTART.resolve("workspaces/demo/cluster-logs"), buckets.resolve("acme-cluster-logs/cluster-logs"));
     copy(QUICKSTART.resolve("spark-apps/eventlogs"), buckets.resolve("acme-cluster-logs/spark-apps/eventlogs"));
     Files.createDirectories(buckets.resolve("acme-overwatch"));
-    // Spark wants its event log folder to exist; S3 has folders only where there are objects.
-    Files.writeString(Files.createDirectories(buckets.resolve("acme-cluster-logs/overwatch-eventlogs")).resolve("README"), "Spark event logs of the drivers\n");
     int s3Port = freePort();
     Process s3 = startS3Proxy(work, buckets, s3Port);
     try (EmbeddedPostgres pg = EmbeddedPostgres.builder().setDataDirectory(work.resolve("pg")).setCleanDataDirectory(true).start();
@@ -104,86 +110,208 @@ class ContainerEndToEndTest {
           .load(OperatorTestSupport.REPO.resolve("examples/kubernetes/deployment.yaml").toFile()).item();
       localize(d, s3Port, pg.getPort());
       client.resource(d).create();
-
       kubelet.start();
-      // The example's manual run as written (bronze and silver), at the quickstart's snapshot time.
-      OverwatchRun run = client.resources(OverwatchRun.class).load(OperatorTestSupport.REPO.resolve("examples/kubernetes/run.yaml").toFile()).item();
-      run.getMetadata().setGenerateName(null);
-      run.getMetadata().setName(RUN);
-      run.getSpec().snapshotTime = "2026-11-07T00:00:00Z";
-      client.resource(run).create();
 
-      Set<String> executors = new TreeSet<>();
-      Map<String, String> executorOwners = new HashMap<>();
-      long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
-      OverwatchRun current;
-      while (true) {
-        current = client.resources(OverwatchRun.class).inNamespace(NS).withName(RUN).get();
-        String phase = current.getStatus() == null ? null : current.getStatus().phase;
-        if ("Succeeded".equals(phase) || "Failed".equals(phase) || "Cancelled".equals(phase) || System.nanoTime() > deadline) {
-          break;
-        }
-        for (Pod p : client.pods().inNamespace(NS).withLabel("spark-role", "executor").list().getItems()) {
-          if (executors.add(p.getMetadata().getName())) {
-            executorOwners.put(p.getMetadata().getName(), p.getMetadata().getOwnerReferences().get(0).getName());
-            Files.writeString(work.resolve("executor-" + p.getMetadata().getName() + ".yaml"), Serialization.asYaml(p));
+      // Run 1: the example's manual run restricted to the audit logs (bronze 1004), at the quickstart's snapshot time:
+      // executor tasks in its driver's event log, which is complete in the bucket when the run ends.
+      Map<String, Pod> executorPods = new TreeMap<>();
+      OverwatchRun first = runToEnd(RUN1, List.of("bronze"), List.of(1004), "2026-11-07T00:00:00Z", executorPods, work);
+      assertNoPodLeft(kubelet);
+      // The workspace keeps delivering audit logs: today's folder. Modules after 1004 (1006 among them) wait for
+      // its progress, and without a delivery after the quickstart's days it would stay at their end.
+      deliverAuditLogDay(buckets.resolve("acme-audit-logs/workspaceId=6048213925118712"), Instant.now().minusSeconds(60));
+      // Run 2: the example's run as written (every layer, up to now); its bronze 1006 ingests run 1's driver event log.
+      OverwatchRun current = runToEnd(RUN2, null, null, null, executorPods, work);
+      assertNoPodLeft(kubelet);
+      Files.writeString(work.resolve("kubelet-events.txt"), String.join("\n", kubelet.events()));
+      assertEquals(ALL_LAYERS, current.getStatus().layers.stream().map(l -> l.name).toList());
+      assertTrue(current.getStatus().layers.stream().allMatch(l -> "Succeeded".equals(l.phase)), Serialization.asJson(current.getStatus().layers));
+
+      // Executors: at least two per layer, owned by that layer's driver pod, with the executor template applied.
+      Map<String, Long> executorsPerDriver = executorPods.values().stream().collect(Collectors.groupingBy(
+          p -> p.getMetadata().getOwnerReferences().get(0).getName(), TreeMap::new, Collectors.counting()));
+      Set<String> drivers = new TreeSet<>(List.of(RUN1 + "-bronze-1"));
+      ALL_LAYERS.forEach(l -> drivers.add(RUN2 + "-" + l + "-1"));
+      assertEquals(drivers, executorsPerDriver.keySet(), "executor pods are owned by their layer's driver pod");
+      executorsPerDriver.forEach((driver, n) -> assertTrue(n >= 2, driver + " started " + n + " executors"));
+      Pod sample = executorPods.values().iterator().next();
+      var container = sample.getSpec().getContainers().get(0);
+      assertTrue(container.getSecurityContext().getReadOnlyRootFilesystem());
+      assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().equals("AWS_ACCESS_KEY_ID")
+          && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null), "S3 credentials reach executors as Secret references");
+      assertTrue(container.getEnv().stream().anyMatch(e -> e.getName().equals("_SPARK_AUTH_SECRET")
+          && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null), "the RPC secret reaches executors as a Secret reference");
+
+      // Tables in the bucket, registered in the PostgreSQL metastore, the consumer views published.
+      Path etl = work.resolve("s3/acme-overwatch/prod/overwatch_etl");
+      Set<String> tables;
+      try (Stream<Path> list = Files.list(etl)) {
+        tables = list.filter(t -> Files.isDirectory(t.resolve("_delta_log"))).map(t -> t.getFileName().toString().toLowerCase(java.util.Locale.ROOT))
+            .collect(Collectors.toCollection(TreeSet::new));
+      }
+      assertTrue(tables.containsAll(List.of("audit_log_bronze", "spark_events_bronze", "spark_tasks_silver", "sparktask_gold",
+          "clusterstatefact_gold", "pipeline_report")), "Delta tables in the bucket: " + tables);
+      try (Connection c = pg.getDatabase("overwatch", "metastore").getConnection(); Statement st = c.createStatement();
+           var rs = st.executeQuery("select t.\"TBL_NAME\", t.\"TBL_TYPE\", s.\"LOCATION\", d.\"NAME\" from \"TBLS\" t"
+               + " join \"DBS\" d on t.\"DB_ID\" = d.\"DB_ID\" left join \"SDS\" s on t.\"SD_ID\" = s.\"SD_ID\"")) {
+        Set<String> views = new TreeSet<>();
+        String auditLocation = null;
+        while (rs.next()) {
+          if ("VIRTUAL_VIEW".equals(rs.getString(2)) && "overwatch".equals(rs.getString(4))) {
+            views.add(rs.getString(1));
+          } else if ("audit_log_bronze".equals(rs.getString(1))) {
+            auditLocation = rs.getString(3);
           }
         }
-        Thread.sleep(500);
+        assertTrue(auditLocation != null && auditLocation.startsWith("s3a://acme-overwatch/prod/"), "audit_log_bronze in the bucket: " + auditLocation);
+        assertTrue(views.containsAll(List.of("sparktask", "sparkexecutor", "clusterstatefact", "jobrun")), "consumer views: " + views);
       }
-      Files.writeString(work.resolve("kubelet-events.txt"), String.join("\n", kubelet.events()));
-      assertEquals("Succeeded", current.getStatus().phase, "run ended " + current.getStatus().phase + ": " + current.getStatus().message
-          + " layers=" + Serialization.asJson(current.getStatus().layers) + "; pod logs under " + work);
+      assertTrue(first.getStatus().modules.stream().anyMatch(m -> Integer.valueOf(1004).equals(m.id) && m.rows != null && m.rows > 0), "run 1 loaded audit logs");
+      var sparkEvents = current.getStatus().modules.stream().filter(m -> Integer.valueOf(1006).equals(m.id)).findFirst().orElseThrow();
+      assertEquals("SUCCESS", sparkEvents.status, "run 2 ingested Spark event logs: " + Serialization.asJson(sparkEvents));
 
-      // Executors: two per layer, owned by that layer's driver pod, with the executor template applied.
-      Map<String, Long> executorsPerDriver = executorOwners.values().stream()
-          .collect(java.util.stream.Collectors.groupingBy(o -> o, java.util.TreeMap::new, java.util.stream.Collectors.counting()));
-      assertEquals(LAYERS.stream().map(l -> RUN + "-" + l + "-1").collect(java.util.stream.Collectors.toSet()),
-          executorsPerDriver.keySet(), "executor pods are owned by their layer's driver pod: " + executorOwners);
-      executorsPerDriver.forEach((driver, n) -> assertTrue(n >= 2, driver + " started " + n + " executors"));
-      Pod sample = Serialization.unmarshal(Files.readString(work.resolve("executor-" + executors.iterator().next() + ".yaml")), Pod.class);
-      assertTrue(sample.getSpec().getContainers().get(0).getSecurityContext().getReadOnlyRootFilesystem());
-      assertTrue(sample.getSpec().getContainers().get(0).getEnv().stream().anyMatch(e -> e.getName().equals("AWS_ACCESS_KEY_ID")
-          && e.getValueFrom() != null && e.getValueFrom().getSecretKeyRef() != null), "S3 credentials reach executors as Secret references");
-      // No pod left behind: executors deleted after their layer, no container still running.
-      assertTrue(client.pods().inNamespace(NS).withLabel("spark-role", "executor").list().getItems().isEmpty(), "executor pods left");
-      Thread.sleep(2000);
-      assertTrue(kubelet.liveContainers().stream().noneMatch(c -> c.contains("-exec-")), "executor containers left: " + kubelet.liveContainers());
-      assertEquals("", kubelet.runningContainers(), "containers still running after the run");
-
-      // Tasks ran on the executor containers: the drivers' own Spark event logs, in the bucket.
-      Map<String, Integer> tasksByExecutor = tasksByExecutor(work.resolve("s3/acme-cluster-logs/overwatch-eventlogs"));
-      assertTrue(tasksByExecutor.keySet().containsAll(Set.of("1", "2")), "tasks by executor id " + tasksByExecutor);
-      assertNull(tasksByExecutor.get("driver"), "no task ran in the driver: " + tasksByExecutor);
-
-      // Tables in the bucket, registered in the PostgreSQL metastore.
-      Path etl = work.resolve("s3/acme-overwatch/prod/overwatch_etl");
-      List<String> tables;
-      try (Stream<Path> list = Files.list(etl)) {
-        tables = list.filter(t -> Files.isDirectory(t.resolve("_delta_log"))).map(t -> t.getFileName().toString()).sorted().toList();
+      // Tasks ran on executor containers, shown from the Spark data: overwatch.sparktask.
+      Map<String, Set<String>> executorIdsByApp = new TreeMap<>();
+      for (Pod p : executorPods.values()) {
+        if (p.getMetadata().getOwnerReferences().get(0).getName().equals(RUN1 + "-bronze-1")) {
+          executorIdsByApp.computeIfAbsent(p.getMetadata().getLabels().get("spark-app-selector"), k -> new TreeSet<>())
+              .add(p.getMetadata().getLabels().get("spark-exec-id"));
+        }
       }
-      assertTrue(tables.containsAll(List.of("audit_log_bronze", "clusters_snapshot_bronze", "cluster_events_bronze", "pipeline_report")),
-          "Delta tables in the bucket: " + tables);
-      // Silver ran too (its Spark UI modules are EMPTY: the quickstart's event logs are dated after the snapshot).
-      assertTrue(current.getStatus().modules.stream().anyMatch(m -> m.id != null && m.id >= 2000 && m.id < 3000), "silver modules in the run status");
-      try (Connection c = pg.getDatabase("overwatch", "metastore").getConnection(); Statement st = c.createStatement();
-           var rs = st.executeQuery("select t.\"TBL_NAME\", s.\"LOCATION\" from \"TBLS\" t join \"SDS\" s on t.\"SD_ID\" = s.\"SD_ID\""
-               + " where t.\"TBL_NAME\" = 'audit_log_bronze'")) {
-        assertTrue(rs.next(), "audit_log_bronze is registered in the PostgreSQL metastore");
-        assertTrue(rs.getString(2).startsWith("s3a://acme-overwatch/prod/"), "its location is in the bucket: " + rs.getString(2));
-      }
-      assertTrue(current.getStatus().modules.stream().anyMatch(m -> m.rows != null && m.rows > 0), "some module wrote rows");
-      // docs/images.md: pod start (podman run) to the first module's progress line, per layer.
-      StringBuilder timings = new StringBuilder();
-      for (String layer : LAYERS) {
-        Path pod = work.resolve("pods/" + RUN + "-" + layer + "-1");
-        timings.append(layer).append(": pod start to first module ").append(firstModuleSeconds(pod, layer)).append(" s\n");
+      assertEquals(1, executorIdsByApp.size(), "one application in run 1's bronze: " + executorIdsByApp);
+      String app = executorIdsByApp.keySet().iterator().next();
+      List<String[]> tasks = sql(work, d, "select event_log_start, executor_id, host, count(*) as tasks from overwatch.sparktask"
+          + " group by event_log_start, executor_id, host order by 1, 2");
+      long executorIds = tasks.stream().filter(r -> !"driver".equals(r[1])).map(r -> r[0] + "/" + r[1]).distinct().count();
+      assertTrue(executorIds > 0, "tasks on executors in sparktask: " + tasks.stream().map(List::of).toList());
+      List<String[]> ours = tasks.stream().filter(r -> r[0].contains(app)).toList();
+      assertFalse(ours.isEmpty(), "run 1's bronze application " + app + " in sparktask: " + tasks.stream().map(List::of).toList());
+      Set<String> taskExecutors = ours.stream().map(r -> r[1]).collect(Collectors.toCollection(TreeSet::new));
+      assertTrue(executorIdsByApp.get(app).containsAll(taskExecutors),
+          "executor ids in sparktask " + taskExecutors + " are those of the executor pods " + executorIdsByApp.get(app));
+      assertFalse(taskExecutors.contains("driver"), "no task of that application ran in the driver: " + taskExecutors);
+      // Host networking: every pod's IP is the one the kubelet reports, 127.0.0.1.
+      assertTrue(ours.stream().allMatch(r -> r[2].equals("127.0.0.1")), "task hosts are the executor pods' IP");
+      System.out.println("ContainerEndToEndTest sparktask (event log, executor, host, tasks): " + tasks.stream().map(List::of).toList());
+
+      // docs/images.md: pod start (podman run) to the first module's progress line, per layer; executor start.
+      StringBuilder timings = new StringBuilder("load average at the end: " + loadAverage() + "\n");
+      for (String driver : drivers) {
+        String layer = driver.replaceAll("^.*-(bronze|silver|gold|presentation)-1$", "$1");
+        timings.append(driver).append(": pod start to first module ").append(firstModuleSeconds(work.resolve("pods/" + driver), layer)).append(" s");
+        String driverApp = executorPods.values().stream().filter(p -> p.getMetadata().getOwnerReferences().get(0).getName().equals(driver))
+            .map(p -> p.getMetadata().getLabels().get("spark-app-selector")).findFirst().orElse(null);
+        timings.append(", executor container start to registered (s) ")
+            .append(executorRegistrationSeconds(work.resolve("pods"), work.resolve("s3/acme-cluster-logs/spark-apps/eventlogs"), driver, driverApp)).append("\n");
       }
       Files.writeString(work.resolve("timings.txt"), timings);
       System.out.println("ContainerEndToEndTest timings\n" + timings);
     } finally {
       s3.destroy();
       s3.waitFor();
+    }
+  }
+
+  /** Creates a run of the example (layers and snapshot as given, null: as written) and waits for its end, recording executor pods. */
+  private OverwatchRun runToEnd(String name, List<String> layers, List<Integer> modules, String snapshot, Map<String, Pod> executorPods,
+      Path work) throws Exception {
+    OverwatchRun run = client.resources(OverwatchRun.class).load(OperatorTestSupport.REPO.resolve("examples/kubernetes/run.yaml").toFile()).item();
+    run.getMetadata().setGenerateName(null);
+    run.getMetadata().setName(name);
+    if (layers != null) {
+      run.getSpec().layers = new ArrayList<>(layers);
+    }
+    if (modules != null) {
+      run.getSpec().includeModules = new ArrayList<>(modules);
+    }
+    run.getSpec().snapshotTime = snapshot;
+    client.resource(run).create();
+    long deadline = System.nanoTime() + RUN_LIMIT.toNanos();
+    OverwatchRun current;
+    while (true) {
+      current = client.resources(OverwatchRun.class).inNamespace(NS).withName(name).get();
+      String phase = current.getStatus() == null ? null : current.getStatus().phase;
+      if ("Succeeded".equals(phase) || "Failed".equals(phase) || "Cancelled".equals(phase) || System.nanoTime() > deadline) {
+        break;
+      }
+      for (Pod p : client.pods().inNamespace(NS).withLabel("spark-role", "executor").list().getItems()) {
+        if (executorPods.putIfAbsent(p.getMetadata().getName(), p) == null) {
+          Files.writeString(work.resolve("executor-" + p.getMetadata().getName() + ".yaml"), Serialization.asYaml(p));
+        }
+      }
+      Thread.sleep(500);
+    }
+    assertEquals("Succeeded", current.getStatus().phase, name + " ended " + current.getStatus().phase + ": " + current.getStatus().message
+        + " layers=" + Serialization.asJson(current.getStatus().layers) + "; pod logs under " + work);
+    // What README's `kubectl wait --for=condition=Succeeded` waits for.
+    assertEquals("True", Conditions.get(current.getStatus().conditions, "Succeeded").orElseThrow().getStatus());
+    return current;
+  }
+
+  /**
+   * One more day of audit-log delivery: the newest quickstart record again as a new event (new request id) at
+   * {@code at}, in that day's {@code date=} folder, as Databricks delivers it.
+   */
+  static void deliverAuditLogDay(Path root, Instant at) throws IOException {
+    Path newestDay;
+    try (Stream<Path> days = Files.list(root)) {
+      newestDay = days.filter(p -> p.getFileName().toString().startsWith("date=")).max(Comparator.naturalOrder()).orElseThrow();
+    }
+    Path file;
+    try (Stream<Path> files = Files.list(newestDay)) {
+      file = files.filter(Files::isRegularFile).sorted().findFirst().orElseThrow();
+    }
+    String record = Files.readAllLines(file, StandardCharsets.UTF_8).get(0)
+        .replaceFirst("\"timestamp\":\\d+", "\"timestamp\":" + at.toEpochMilli())
+        .replaceFirst("\"requestId\":\"[^\"]*\"", "\"requestId\":\"" + UUID.randomUUID() + "\"");
+    Path day = Files.createDirectories(root.resolve("date=" + at.atZone(ZoneOffset.UTC).toLocalDate()));
+    Files.writeString(day.resolve("auditlogs_" + UUID.randomUUID() + ".json"), record + "\n");
+  }
+
+  /** No pod left behind: executors deleted after their layer, no container of the test still running. */
+  private void assertNoPodLeft(PodmanKubelet kubelet) throws Exception {
+    assertTrue(client.pods().inNamespace(NS).withLabel("spark-role", "executor").list().getItems().isEmpty(), "executor pods left");
+    Thread.sleep(2000);
+    assertTrue(kubelet.liveContainers().stream().noneMatch(c -> c.contains("-exec-")), "executor containers left: " + kubelet.liveContainers());
+    assertEquals("", kubelet.runningContainers(), "containers still running after the run");
+  }
+
+  /**
+   * A query with the image's job CLI ({@code entrypoint overwatch sql}), as a user would run it next to the
+   * bucket and the metastore: the deployment as localized, the credentials from the environment. CSV rows.
+   */
+  private List<String[]> sql(Path work, OverwatchDeployment d, String query) throws Exception {
+    Path dir = Files.createDirectories(work.resolve("query"));
+    Path tmp = Files.createDirectories(dir.resolve("tmp"));
+    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxrwxrwx"));
+    OverwatchDeployment copy = Serialization.clone(d);
+    copy.getSpec().spark.sparkConf.remove("spark.eventLog.enabled"); // the query's own log would land in the workspace's folder
+    Files.writeString(dir.resolve("deployment.yaml"), Serialization.asYaml(copy));
+    Path env = dir.resolve("env");
+    Files.writeString(env, "AWS_ACCESS_KEY_ID=" + KEY + "\nAWS_SECRET_ACCESS_KEY=" + SECRET + "\nOVERWATCH_CATALOG_PASSWORD=metastore-pw\n"
+        + "OVERWATCH_JAVA_OPTS=-Xmx768m\n");
+    List<String> cmd = PodmanKubelet.podman("run", "--rm", "--network=host", "--ulimit", "nofile=1024:1024", "--ulimit", "nproc=4096:4096",
+        "--pull=never", "--user", "185:185", "--read-only", "--env-file=" + env, "--volume=" + tmp + ":/tmp",
+        "--volume=" + dir.resolve("deployment.yaml") + ":/etc/overwatch/deployment.yaml:ro",
+        IMAGE, "overwatch", "sql", "--deployment", "/etc/overwatch/deployment.yaml", "--format", "csv", query);
+    Process p = new ProcessBuilder(cmd).redirectError(dir.resolve("stderr.txt").toFile()).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(10, java.util.concurrent.TimeUnit.MINUTES), "overwatch sql did not end");
+    Files.writeString(dir.resolve("stdout.txt"), out);
+    assertEquals(0, p.exitValue(), "overwatch sql failed, see " + dir);
+    // The rows follow the header line (its first column is the query's first one); anything else on stdout is skipped.
+    List<String> lines = out.lines().filter(l -> !l.isBlank()).toList();
+    String firstColumn = query.replaceFirst("(?is)^\\s*select\\s+([A-Za-z_0-9]+).*$", "$1");
+    int header = lines.stream().filter(l -> l.startsWith(firstColumn + ",")).findFirst().map(lines::indexOf).orElse(-1);
+    assertTrue(header >= 0, "no result header in the output of overwatch sql, see " + dir);
+    return lines.subList(header + 1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+  }
+
+  private static String loadAverage() {
+    try {
+      return Files.readString(Path.of("/proc/loadavg")).trim();
+    } catch (IOException e) {
+      return "unknown";
     }
   }
 
@@ -204,7 +332,8 @@ class ContainerEndToEndTest {
         "spark.sql.shuffle.partitions", "4"));
     spec.spark.sparkConf.putAll(Map.of(
         "spark.eventLog.enabled", "true",
-        "spark.eventLog.dir", "s3a://acme-cluster-logs/overwatch-eventlogs",
+        // The drivers' own event logs go to the workspace's event-log folder: a later run's 1006 reads them.
+        "spark.eventLog.dir", EVENT_LOGS,
         "spark.eventLog.compress", "false",
         "spark.eventLog.rolling.enabled", "false",
         // S3Proxy's filesystem backend returns no ETag on GET, which S3A's change detection requires.
@@ -215,7 +344,9 @@ class ContainerEndToEndTest {
     spec.catalog.jdbc.url = "jdbc:postgresql://127.0.0.1:" + pgPort + "/metastore";
     var w = spec.workspaces.get(0);
     w.apiReplayPath = "/data/quickstart-api";
-    w.sparkEventLogPaths = new ArrayList<>(List.of("s3a://acme-cluster-logs/spark-apps/eventlogs"));
+    w.sparkEventLogPaths = new ArrayList<>(List.of(EVENT_LOGS));
+    // Run 2's window reaches today from the quickstart's dates, whatever today is.
+    spec.maxDaysToLoad = 3650;
     var template = spec.spark.podTemplate;
     template.setSpec(new PodSpecBuilder(template.getSpec())
         .addNewVolume().withName("quickstart-api").withNewPersistentVolumeClaim().withClaimName("quickstart-api").withReadOnly(true).endPersistentVolumeClaim().endVolume()
@@ -235,21 +366,30 @@ class ContainerEndToEndTest {
     return -1;
   }
 
-  /** Task counts per executor id from uncompressed Spark event logs. */
-  static Map<String, Integer> tasksByExecutor(Path dir) throws IOException {
-    Map<String, Integer> out = new HashMap<>();
-    try (Stream<Path> files = Files.walk(dir)) {
-      for (Path f : files.filter(Files::isRegularFile).toList()) {
-        for (String line : Files.readAllLines(f, StandardCharsets.UTF_8)) {
-          if (line.startsWith("{\"Event\":\"SparkListenerTaskEnd\"")) {
-            Map<?, ?> event = Serialization.unmarshal(line, Map.class);
-            String id = String.valueOf(((Map<?, ?>) event.get("Task Info")).get("Executor ID"));
-            out.merge(id, 1, Integer::sum);
-          }
+  /**
+   * Seconds from each executor container's start (the kubelet's podman run) to its SparkListenerExecutorAdded
+   * event in the driver's event log (the executor registered), e.g. "1: 21, 2: 23"; "?" where one is missing.
+   */
+  static String executorRegistrationSeconds(Path pods, Path eventLogs, String driver, String app) throws IOException {
+    Map<String, Long> added = new HashMap<>();
+    Path log = eventLogs.resolve(app);
+    if (app != null && Files.exists(log)) {
+      for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
+        if (line.startsWith("{\"Event\":\"SparkListenerExecutorAdded\"")) {
+          Map<?, ?> event = Serialization.unmarshal(line, Map.class);
+          added.put(String.valueOf(event.get("Executor ID")), ((Number) event.get("Timestamp")).longValue());
         }
       }
     }
-    return out;
+    List<String> out = new ArrayList<>();
+    try (Stream<Path> dirs = Files.list(pods)) {
+      for (Path dir : dirs.filter(x -> x.getFileName().toString().startsWith(driver + "-exec-")).sorted().toList()) {
+        String id = dir.getFileName().toString().substring((driver + "-exec-").length());
+        long started = java.time.Instant.parse(Files.readString(dir.resolve("started-at")).trim()).toEpochMilli();
+        out.add(id + ": " + (added.containsKey(id) ? Long.toString((added.get(id) - started) / 1000) : "?"));
+      }
+    }
+    return String.join(", ", out);
   }
 
   private static void copy(Path from, Path to) throws IOException {

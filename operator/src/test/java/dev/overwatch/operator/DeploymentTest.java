@@ -33,10 +33,7 @@ import org.junit.jupiter.api.Test;
 /** Deployment validation, Secrets, schedule, suspend, invalid runs, metrics and health. */
 @QuarkusTest
 @WithKubernetesTestServer
-class DeploymentTest {
-  @Inject
-  KubernetesClient client;
-
+class DeploymentTest extends OperatorTestSupport.WithCrds {
   @Inject
   TestClock clock;
 
@@ -50,8 +47,7 @@ class DeploymentTest {
   URI live;
 
   @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
+  void tokenSecret() {
     OperatorTestSupport.tokenSecret(client);
   }
 

@@ -35,7 +35,7 @@ class ExecutorPodsTest {
 
     ConfigMap cm = Resources.runConfigMap(d, run);
     Pod template = Serialization.unmarshal(cm.getData().get(ExecutorPods.TEMPLATE_KEY), Pod.class);
-    assertEquals(ExecutorPods.template(d), template, "the ConfigMap carries the builder's template");
+    assertEquals(ExecutorPods.template(d, "r1"), template, "the ConfigMap carries the builder's template");
     assertEquals("data", template.getMetadata().getLabels().get("team"));
     assertEquals("executor", template.getMetadata().getLabels().get(Names.COMPONENT));
     assertEquals("spark", template.getSpec().getNodeSelector().get("pool"));
@@ -47,6 +47,10 @@ class ExecutorPodsTest {
     assertEquals(ExecutorPods.CONTAINER, c.getName());
     assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("AWS_ACCESS_KEY_ID")
         && e.getValue() == null && e.getValueFrom().getSecretKeyRef().getName().equals("s3")), "secret referenced, not copied");
+    // Spark's RPC secret from the run's Secret, in the form Spark derives from the driver's file
+    assertTrue(c.getEnv().stream().anyMatch(e -> e.getName().equals("_SPARK_AUTH_SECRET") && e.getValue() == null
+        && e.getValueFrom().getSecretKeyRef().getName().equals("r1-spark-auth")
+        && e.getValueFrom().getSecretKeyRef().getKey().equals(Resources.SPARK_AUTH_ENV_KEY)), c.getEnv().toString());
     assertTrue(template.getSpec().getVolumes().stream().anyMatch(v -> v.getName().equals("certs")));
     assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/etc/certs")));
     assertTrue(c.getVolumeMounts().stream().anyMatch(m -> m.getMountPath().equals("/tmp")), "writable /tmp on a read-only root");

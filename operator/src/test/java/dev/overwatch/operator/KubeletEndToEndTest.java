@@ -46,19 +46,11 @@ import org.junit.jupiter.api.Test;
  */
 @QuarkusTest
 @WithKubernetesTestServer
-class KubeletEndToEndTest {
+class KubeletEndToEndTest extends OperatorTestSupport.WithCrds {
   static final Path ROOT = Path.of(System.getProperty("ow.e2e.root", OperatorTestSupport.REPO.toString())).toAbsolutePath();
   static final Duration LAYER_LIMIT = Duration.ofMinutes(15);
   /** Kubernetes keeps at most 4096 bytes of a termination message. */
   static final int TERMINATION_MESSAGE_LIMIT = 4096;
-
-  @Inject
-  KubernetesClient client;
-
-  @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
-  }
 
   @Test
   void quickstartRunBecomesDeltaTables() throws Exception {

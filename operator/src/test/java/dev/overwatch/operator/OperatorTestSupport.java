@@ -9,12 +9,14 @@ import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import jakarta.inject.Inject;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.function.Predicate;
+import org.junit.jupiter.api.BeforeEach;
 
 /** Helpers shared by the operator tests: the real CRDs, Secrets, and a tiny "kubelet". */
 final class OperatorTestSupport {
@@ -22,6 +24,20 @@ final class OperatorTestSupport {
   static final Duration TIMEOUT = Duration.ofSeconds(30);
 
   private OperatorTestSupport() {}
+
+  /**
+   * Base of the tests against the mock API server ({@code @QuarkusTest @WithKubernetesTestServer}): the
+   * injected client, and the project's real CRDs installed before each test.
+   */
+  abstract static class WithCrds {
+    @Inject
+    KubernetesClient client;
+
+    @BeforeEach
+    void installCrds() throws Exception {
+      OperatorTestSupport.installCrds(client);
+    }
+  }
 
   static void installCrds(KubernetesClient client) throws Exception {
     try (var files = Files.list(REPO.resolve("crds"))) {

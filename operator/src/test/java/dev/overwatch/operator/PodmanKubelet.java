@@ -125,8 +125,7 @@ final class PodmanKubelet implements AutoCloseable {
       } else if (!containers.containsKey(name) && !finished.contains(name) && pod.getMetadata().getDeletionTimestamp() == null) {
         containers.put(name, containerName(name));
         if (pod.getStatus() == null || pod.getStatus().getPhase() == null) {
-          // What the API server defaults a new pod to; Spark's pod watchers expect a status.
-          updateStatus(name, new PodStatusBuilder().withPhase("Pending").build());
+          updateStatus(name, pending(pod));
         }
         threads.submit(() -> runPod(pod));
       }
@@ -138,6 +137,8 @@ final class PodmanKubelet implements AutoCloseable {
         String c = containers.remove(name);
         finished.add(name);
         events.add(Instant.now() + " deleted " + name);
+        // Kept for the figures and for debugging: a deleted pod's container goes with it.
+        exec(podman("logs", "--timestamps", c), work.resolve(name).resolve("container.log"));
         exec(podman("rm", "-f", "-t", "2", c));
       }
     }
@@ -161,13 +162,16 @@ final class PodmanKubelet implements AutoCloseable {
         writeStatus(name, rc, "podman run failed with exit code " + rc + ", see " + dir.resolve("podman.log"));
         return;
       }
+      String now = Instant.now().toString();
       updateStatus(name, new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1").withHostIP("127.0.0.1")
-          .withStartTime(Instant.now().toString())
-          .addNewCondition().withType("Ready").withStatus("True").endCondition()
-          .addNewCondition().withType("ContainersReady").withStatus("True").endCondition()
+          .withStartTime(now)
+          .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
+          .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(now).endCondition()
+          .addNewCondition().withType("Ready").withStatus("True").withLastTransitionTime(now).endCondition()
+          .addNewCondition().withType("ContainersReady").withStatus("True").withLastTransitionTime(now).endCondition()
           .addNewContainerStatus().withName(pod.getSpec().getContainers().get(0).getName()).withReady(true)
             .withImage(pod.getSpec().getContainers().get(0).getImage())
-            .withNewState().withNewRunning().withStartedAt(Instant.now().toString()).endRunning().endState()
+            .withRestartCount(0).withNewState().withNewRunning().withStartedAt(now).endRunning().endState()
           .endContainerStatus().build());
       Process wait = new ProcessBuilder(podman("wait", cname)).redirectErrorStream(true).start();
       String out = new String(wait.getInputStream().readAllBytes(), StandardCharsets.UTF_8).trim();
@@ -187,6 +191,20 @@ final class PodmanKubelet implements AutoCloseable {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /** What a kubelet reports once it has the pod and is creating its container. */
+  static io.fabric8.kubernetes.api.model.PodStatus pending(Pod pod) {
+    String now = Instant.now().toString();
+    Container c = pod.getSpec().getContainers().get(0);
+    return new PodStatusBuilder().withPhase("Pending").withHostIP("127.0.0.1")
+        .addNewCondition().withType("PodScheduled").withStatus("True").withLastTransitionTime(now).endCondition()
+        .addNewCondition().withType("Initialized").withStatus("True").withLastTransitionTime(now).endCondition()
+        .addNewCondition().withType("ContainersReady").withStatus("False").withReason("ContainersNotReady").withLastTransitionTime(now).endCondition()
+        .addNewCondition().withType("Ready").withStatus("False").withReason("ContainersNotReady").withLastTransitionTime(now).endCondition()
+        .addNewContainerStatus().withName(c.getName()).withImage(c.getImage()).withReady(false).withRestartCount(0)
+          .withNewState().withNewWaiting().withReason("ContainerCreating").endWaiting().endState()
+        .endContainerStatus().build();
   }
 
   private void writeStatus(String name, int exit, String message) {

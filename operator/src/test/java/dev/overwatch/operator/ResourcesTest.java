@@ -87,7 +87,9 @@ class ResourcesTest {
         .anyMatch(e -> e.getName().equals("OVERWATCH_CATALOG_PASSWORD") && e.getValueFrom().getSecretKeyRef().getName().equals("pg")));
     // authenticated, encrypted driver <-> executor RPC; the secret is a file from the run's Secret, never a value
     assertTrue(cmd.containsAll(List.of("spark.authenticate=true", "spark.network.crypto.enabled=true",
-        "spark.authenticate.secret.file=/etc/overwatch-spark-auth/secret", "spark.kubernetes.executor.secrets.r1-spark-auth=/etc/overwatch-spark-auth")), cmd.toString());
+        "spark.authenticate.secret.file=/etc/overwatch-spark-auth/secret")), cmd.toString());
+    // executors take it from their environment (ExecutorPods), not from a mounted file
+    assertTrue(cmd.stream().noneMatch(a -> a.startsWith("spark.kubernetes.executor.secrets.")), cmd.toString());
     assertTrue(cmd.stream().noneMatch(a -> a.startsWith("spark.authenticate.secret=")));
     assertEquals("r1-spark-auth", pod.getSpec().getVolumes().stream().filter(v -> v.getName().equals("spark-auth")).findFirst().orElseThrow()
         .getSecret().getSecretName());
@@ -97,6 +99,9 @@ class ResourcesTest {
     assertEquals("uid-r1", secret.getMetadata().getOwnerReferences().get(0).getUid());
     assertTrue(secret.getImmutable());
     assertEquals("0102ff", new String(java.util.Base64.getDecoder().decode(secret.getData().get("secret"))));
+    // the executors' form is what Spark derives from the file: base64 of its bytes
+    assertEquals(java.util.Base64.getEncoder().encodeToString("0102ff".getBytes()),
+        new String(java.util.Base64.getDecoder().decode(secret.getData().get(Resources.SPARK_AUTH_ENV_KEY))));
     // local mode needs none of it
     OverwatchDeployment local = Fixtures.deployment("prod");
     List<String> localCmd = Resources.driverCommand(new Resources.Launch(local, run, "bronze", 1, IMAGE));

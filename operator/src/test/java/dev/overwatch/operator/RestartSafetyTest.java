@@ -32,10 +32,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @TestProfile(ManualOperatorProfile.class)
-class RestartSafetyTest {
-  @Inject
-  KubernetesClient client;
-
+class RestartSafetyTest extends OperatorTestSupport.WithCrds {
   @Inject
   OperatorSettings settings;
 
@@ -49,11 +46,6 @@ class RestartSafetyTest {
   LaunchTimings timings;
 
   Operator operator;
-
-  @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
-  }
 
   @AfterEach
   void stop() {

@@ -38,15 +38,7 @@ import org.junit.jupiter.api.Test;
 /** Every phase transition of a run, against the mock API server with the real CRDs. */
 @QuarkusTest
 @WithKubernetesTestServer
-class RunLifecycleTest {
-  @Inject
-  KubernetesClient client;
-
-  @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
-  }
-
+class RunLifecycleTest extends OperatorTestSupport.WithCrds {
   @Test
   void layersRunInOrderAndTheSummaryLandsInStatus() {
     readyDeployment(client, Fixtures.deployment("happy"));

@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 @QuarkusTest
 @WithKubernetesTestServer
 @TestProfile(SecurityTest.ProductionDefaults.class)
-class SecurityTest {
+class SecurityTest extends OperatorTestSupport.WithCrds {
   public static class ProductionDefaults implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
@@ -40,12 +40,8 @@ class SecurityTest {
     }
   }
 
-  @Inject
-  KubernetesClient client;
-
   @BeforeEach
-  void crds() throws Exception {
-    OperatorTestSupport.installCrds(client);
+  void tokenSecret() {
     OperatorTestSupport.tokenSecret(client);
   }
 
