@@ -180,19 +180,20 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
       }
       assertEquals(1, executorIdsByApp.size(), "one application in run 1's bronze: " + executorIdsByApp);
       String app = executorIdsByApp.keySet().iterator().next();
-      List<String[]> tasks = sql(work, d, "select event_log_start, executor_id, host, count(*) as tasks from overwatch.sparktask"
-          + " group by event_log_start, executor_id, host order by 1, 2");
-      long executorIds = tasks.stream().filter(r -> !"driver".equals(r[1])).map(r -> r[0] + "/" + r[1]).distinct().count();
+      // event_log_start (a list of paths, with commas) goes last: the CSV line is split into as many fields as the header has.
+      List<String[]> tasks = sql(work, d, "select executor_id, host, count(*) as tasks, event_log_start from overwatch.sparktask"
+          + " group by executor_id, host, event_log_start order by 4, 1");
+      long executorIds = tasks.stream().filter(r -> !"driver".equals(r[0])).map(r -> r[3] + "/" + r[0]).distinct().count();
       assertTrue(executorIds > 0, "tasks on executors in sparktask: " + tasks.stream().map(List::of).toList());
-      List<String[]> ours = tasks.stream().filter(r -> r[0].contains(app)).toList();
+      List<String[]> ours = tasks.stream().filter(r -> r[3].contains(app)).toList();
       assertFalse(ours.isEmpty(), "run 1's bronze application " + app + " in sparktask: " + tasks.stream().map(List::of).toList());
-      Set<String> taskExecutors = ours.stream().map(r -> r[1]).collect(Collectors.toCollection(TreeSet::new));
+      Set<String> taskExecutors = ours.stream().map(r -> r[0]).collect(Collectors.toCollection(TreeSet::new));
       assertTrue(executorIdsByApp.get(app).containsAll(taskExecutors),
           "executor ids in sparktask " + taskExecutors + " are those of the executor pods " + executorIdsByApp.get(app));
       assertFalse(taskExecutors.contains("driver"), "no task of that application ran in the driver: " + taskExecutors);
       // Host networking: every pod's IP is the one the kubelet reports, 127.0.0.1.
-      assertTrue(ours.stream().allMatch(r -> r[2].equals("127.0.0.1")), "task hosts are the executor pods' IP");
-      System.out.println("ContainerEndToEndTest sparktask (event log, executor, host, tasks): " + tasks.stream().map(List::of).toList());
+      assertTrue(ours.stream().allMatch(r -> r[1].equals("127.0.0.1")), "task hosts are the executor pods' IP");
+      System.out.println("ContainerEndToEndTest sparktask (executor, host, tasks, event log): " + tasks.stream().map(List::of).toList());
 
       // docs/images.md: pod start (podman run) to the first module's progress line, per layer; executor start.
       StringBuilder timings = new StringBuilder("load average at the end: " + loadAverage() + "\n");
@@ -304,7 +305,9 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
     String firstColumn = query.replaceFirst("(?is)^\\s*select\\s+([A-Za-z_0-9]+).*$", "$1");
     int header = lines.stream().filter(l -> l.startsWith(firstColumn + ",")).findFirst().map(lines::indexOf).orElse(-1);
     assertTrue(header >= 0, "no result header in the output of overwatch sql, see " + dir);
-    return lines.subList(header + 1, lines.size()).stream().map(l -> l.split(",", -1)).toList();
+    // Only the last column may hold commas (a quoted list): split each row into the header's number of fields.
+    int columns = lines.get(header).split(",", -1).length;
+    return lines.subList(header + 1, lines.size()).stream().map(l -> l.split(",", columns)).toList();
   }
 
   private static String loadAverage() {
@@ -372,8 +375,8 @@ class ContainerEndToEndTest extends OperatorTestSupport.WithCrds {
    */
   static String executorRegistrationSeconds(Path pods, Path eventLogs, String driver, String app) throws IOException {
     Map<String, Long> added = new HashMap<>();
-    Path log = eventLogs.resolve(app);
-    if (app != null && Files.exists(log)) {
+    Path log = app == null ? null : eventLogs.resolve(app);
+    if (log != null && Files.exists(log)) {
       for (String line : Files.readAllLines(log, StandardCharsets.UTF_8)) {
         if (line.startsWith("{\"Event\":\"SparkListenerExecutorAdded\"")) {
           Map<?, ?> event = Serialization.unmarshal(line, Map.class);
