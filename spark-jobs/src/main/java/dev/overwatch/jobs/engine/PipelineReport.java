@@ -92,14 +92,15 @@ public final class PipelineReport {
 
   public void ensureTable() {
     store.createIfMissing(TABLE, SCHEMA);
-    if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("attemptID")) {
-      // A report written before attempt ids existed: add the column so state queries can name it.
-      store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (attemptID STRING)");
-    }
-    if (!java.util.Arrays.asList(store.readAll(TABLE, "").columns()).contains("publicationError")) {
-      store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (publicationError STRING)");
+    // Reports written before these columns existed get them, so state queries and pipReport can name them.
+    java.util.List<String> present = java.util.Arrays.asList(store.readAll(TABLE, "").columns());
+    for (String added : java.util.List.of("attemptID", "publicationError")) {
+      if (!present.contains(added)) {
+        store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (" + added + " STRING)");
+      }
     }
   }
+
 
   /** Commits the rows in one Delta append (one commit however many rows). */
   public void append(List<Entry> entries) {
@@ -258,7 +259,6 @@ public final class PipelineReport {
    * presentation-only run), on its latest outcome rows. Returns the number of rows marked.
    */
   public long recordPublicationError(int moduleId, String runId, String error) {
-    ensureTable();
     String table = store.qualifiedName(TABLE);
     Dataset<Row> all = store.spark().table(table);
     org.apache.spark.sql.Column closed = col("moduleID").equalTo(moduleId).and(col("status").notEqual(Statuses.RUNNING));
