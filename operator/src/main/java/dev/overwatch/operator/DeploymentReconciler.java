@@ -70,13 +70,44 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
 
   @Override
   public List<EventSource<?, OverwatchDeployment>> prepareEventSources(EventSourceContext<OverwatchDeployment> ctx) {
-    // Run changes (finished, deleted) wake their deployment: history, activeRun, lastRun.
+    // Run changes (started, finished, deleted) wake their deployment: history, activeRun, lastRun. Only
+    // those: a run's creation (no status yet) and its layer-by-layer status writes would each cost the
+    // deployment a reconcile and, with lastRun and activeRun set at different moments, a second status
+    // patch per launch. The run's first status write (Pending or Running) sets both at once.
     var runs = new InformerEventSource<>(InformerEventSourceConfiguration.from(OverwatchRun.class, OverwatchDeployment.class)
         .withSecondaryToPrimaryMapper(r -> r.getSpec() == null || r.getSpec().deploymentRef == null ? Set.of()
             : Set.of(new ResourceID(r.getSpec().deploymentRef.name, r.getMetadata().getNamespace())))
         .withPrimaryToSecondaryMapper((OverwatchDeployment d) -> Set.of())
+        .withOnAddFilter(r -> phase(r) != null)
+        .withOnUpdateFilter(DeploymentReconciler::bookkeepingChanged)
         .build(), ctx);
     return List.of(runs);
+  }
+
+  private static String phase(OverwatchRun r) {
+    return r.getStatus() == null ? null : r.getStatus().phase;
+  }
+
+  /** What the deployment's status is made of: the run's phase (activeRun, lastRun, history) and its succeeded layers (windows). */
+  static boolean bookkeepingChanged(OverwatchRun newer, OverwatchRun older) {
+    return !Objects.equals(phase(newer), phase(older)) || !succeededLayers(newer).equals(succeededLayers(older))
+        || !Objects.equals(newer.getMetadata().getDeletionTimestamp(), older.getMetadata().getDeletionTimestamp());
+  }
+
+  private static List<String> succeededLayers(OverwatchRun r) {
+    return r.getStatus() == null || r.getStatus().layers == null ? List.of()
+        : r.getStatus().layers.stream().filter(l -> RunReconciler.SUCCEEDED.equals(l.phase)).map(l -> l.name).toList();
+  }
+
+  /**
+   * When this deployment's Secrets and RBAC are next read: a timer at the end of the verify interval,
+   * less up to a tenth of it by the deployment's UID, so that deployments verified together (a restart,
+   * many created at once) spread their re-reads instead of paying them all in one reconcile each.
+   */
+  Instant verifyDue(Verified v) {
+    long spread = settings.verifyInterval().toMillis() / 10;
+    long jitter = spread == 0 ? 0 : Math.floorMod(Objects.hashCode(v.uid()), spread);
+    return v.at().plus(settings.verifyInterval()).minusMillis(jitter);
   }
 
   @Override
@@ -103,11 +134,11 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
     List<OverwatchRun> runs = runSource.list(ns, mine).toList();
 
     List<Problem> problems = Validation.deployment(d.getSpec(), settings.policy());
-    // Run transitions wake the deployment too (history, activeRun); a spec verified Ready within the
-    // verify interval needs no new Secret and RBAC round trips for that.
+    // Run transitions wake the deployment too (history, activeRun); a spec verified Ready needs no new
+    // Secret and RBAC round trips for that: they are re-read by a timer at verifyDue, never on a run's wake.
     ResourceID id = ResourceID.fromResource(d);
     Verified v = verified.get(id);
-    boolean fresh = problems.isEmpty() && v != null && v.matches(d) && now.isBefore(v.at().plus(settings.verifyInterval()))
+    boolean fresh = problems.isEmpty() && v != null && v.matches(d) && now.isBefore(verifyDue(v))
         && Conditions.isTrue(st.conditions, "Ready");
     if (problems.isEmpty() && !fresh) {
       problems = secretProblems(client, ns, d);
@@ -131,6 +162,10 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
       verified.remove(id);
     }
     if (problems.isEmpty()) {
+      Duration untilVerify = Times.until(now, verifyDue(verified.get(id)));
+      if (again.isEmpty() || untilVerify.compareTo(again.get()) < 0) {
+        again = Optional.of(untilVerify);
+      }
       Conditions.set(st.conditions, "Ready", "True", "Ready", "deployment valid, Secrets present, workload RBAC in place", gen, now);
     } else {
       Conditions.set(st.conditions, "Ready", "False", problems.get(0).reason(), Validation.message(problems), gen, now);

@@ -38,6 +38,8 @@ final class RunContext {
   final RunSlot slot;
   final LaunchLaps laps;
   final List<Runnable> afterCommit = new ArrayList<>();
+  /** The transitions of this reconcile, recorded as one event once the status write succeeded. */
+  final List<EventRecorder.Transition> transitions = new ArrayList<>();
 
   RunContext(OverwatchRun run, Context<OverwatchRun> ctx, Instant now, OperatorSettings settings, OperatorMetrics metrics, LaunchLaps laps) {
     this.run = run;
@@ -204,7 +206,7 @@ final class RunContext {
   }
 
   void event(String type, String reason, String message) {
-    afterCommit.add(() -> EventRecorder.record(client, run, type, reason, message, now));
+    transitions.add(new EventRecorder.Transition(type, reason, message));
   }
 
   void metric(Runnable r) {

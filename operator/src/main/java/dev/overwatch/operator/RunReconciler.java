@@ -118,7 +118,10 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
   public UpdateControl<OverwatchRun> reconcile(OverwatchRun run, Context<OverwatchRun> ctx) {
     LaunchLaps laps = new LaunchLaps();
     Persisted p = stepAndPersist(run, ctx, laps);
-    p.afterCommit().forEach(Runnable::run); // events and metrics only for transitions that were persisted
+    // Events and metrics only for transitions that were persisted; one event for all of them (a launch
+    // is Created, Started and LayerStarted in one reconcile: one API write instead of three).
+    p.afterCommit().forEach(Runnable::run);
+    EventRecorder.record(ctx.getClient(), run, p.transitions(), clock.instant());
     laps.lap("events");
     if (p.started() && p.written() != null && p.written().getStatus().layers.stream().anyMatch(l -> l.attempts != null && l.attempts > 0)) {
       timings.record(run.getMetadata().getNamespace() + "/" + run.getMetadata().getName(), laps);
@@ -129,7 +132,8 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
   }
 
   /** The outcome of one step: the resource as written (null: nothing written), when to look again, whether the run started. */
-  private record Persisted(OverwatchRun written, Optional<Duration> again, boolean started, List<Runnable> afterCommit) {}
+  private record Persisted(OverwatchRun written, Optional<Duration> again, boolean started, List<Runnable> afterCommit,
+      List<EventRecorder.Transition> transitions) {}
 
   private Persisted stepAndPersist(OverwatchRun run, Context<OverwatchRun> ctx, LaunchLaps laps) {
     if (run.getStatus() == null) {
@@ -147,7 +151,8 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
       // no queue round trip through our own status event.
       RunContext launch = new RunContext(run, ctx, c.now, settings, metrics, laps);
       again = step(launch);
-      c.afterCommit.addAll(launch.afterCommit); // events in order: Created, Started, LayerStarted
+      c.afterCommit.addAll(launch.afterCommit);
+      c.transitions.addAll(launch.transitions); // in order: Created, Started, LayerStarted
     }
     run.getStatus().observedGeneration = run.getMetadata().getGeneration();
     OverwatchRun written = null;
@@ -166,10 +171,10 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
           throw e;
         }
         LOG.debugf("run %s/%s changed meanwhile; reconciling again", run.getMetadata().getNamespace(), run.getMetadata().getName());
-        return new Persisted(null, Optional.of(Duration.ofMillis(500)), false, List.of());
+        return new Persisted(null, Optional.of(Duration.ofMillis(500)), false, List.of(), List.of());
       }
     }
-    return new Persisted(written, again, started, c.afterCommit);
+    return new Persisted(written, again, started, c.afterCommit, c.transitions);
   }
 
   /** Picks the phase of the run from its persisted status and lets it take one step. */
