@@ -12,9 +12,9 @@ import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import dev.overwatch.operator.LaunchTimings;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.kubernetes.client.KubernetesServer;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.kubernetes.client.KubernetesTestServer;
-import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
@@ -36,7 +36,7 @@ import org.junit.jupiter.api.Test;
  * cluster mode, waitAppCompletion=false) against the same server, and prints the ratio.
  */
 @QuarkusTest
-@WithKubernetesTestServer
+@WithTestResource(BenchMockServer.class) // Fabric8's mock server in CRUD mode; -Dbench.mockServer=stock|indexed
 class LaunchLatencyBenchmark {
   static final String NS = "bench";
   static final Path ROOT = Path.of(System.getProperty("ow.e2e.root", System.getProperty("ow.repo.root", ".."))).toAbsolutePath().normalize();
@@ -48,7 +48,7 @@ class LaunchLatencyBenchmark {
   LaunchTimings timings;
 
   @KubernetesTestServer
-  KubernetesServer server;
+  KubernetesMockServer server;
 
   /** Reconcile threads of the operator (JOSDK default 50 unless configured): the baseline uses as many. */
   @ConfigProperty(name = "quarkus.operator-sdk.concurrent-reconciliation-threads", defaultValue = "50")
@@ -68,6 +68,7 @@ class LaunchLatencyBenchmark {
     SharedIndexInformer<Pod> informer = client.pods().inNamespace(NS).inform(firstSeen(podSeen));
     SharedIndexInformer<OverwatchRun> runInformer = client.resources(OverwatchRun.class).inNamespace(NS).inform(firstSeen(runSeen));
     List<String> report = new ArrayList<>();
+    report.add("mock API server: Fabric8 KubernetesMockServer, CRUD mode, " + BenchMockServer.kind() + " dispatcher (-Dbench.mockServer)");
     report.add("load before: " + uptime());
     double operatorP50 = 0;
     try {
@@ -256,6 +257,9 @@ class LaunchLatencyBenchmark {
     double p50 = pct(latencies, 50);
     report.add(String.format("operator  N=%4d  p50=%8.1f ms  p99=%8.1f ms  max=%8.1f ms  wall=%6.1f s  (%5.1f launches/s)  heap used after GC: %d MiB before, %d MiB after (whole test JVM: operator + mock server)",
         n, p50, pct(latencies, 99), latencies[n - 1], wall, n / wall, heapBefore >> 20, heapAfter >> 20));
+    if (Boolean.getBoolean("bench.histogram")) {
+      classHistogram(report);
+    }
     report.add(String.format("  segments at N=%d (ms; operator steps: the reconcile that created the first driver pod; %d of %d launches traced):",
         n, byRun.size(), n));
     report.add(String.format("  | %-72s | %5s | %8s | %8s | %8s |", "segment", "n", "p50", "p99", "max"));
@@ -357,8 +361,8 @@ class LaunchLatencyBenchmark {
   /** Requests the mock server recorded since the last call, by verb and resource ("PATCH overwatchdeployments/status"). */
   Map<String, Integer> requestsByKind() throws InterruptedException {
     Map<String, Integer> byKind = new java.util.TreeMap<>();
-    for (var r = server.getKubernetesMockServer().takeRequest(0, TimeUnit.SECONDS); r != null;
-        r = server.getKubernetesMockServer().takeRequest(0, TimeUnit.SECONDS)) {
+    for (var r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
+        r = server.takeRequest(0, TimeUnit.SECONDS)) {
       String[] pathAndQuery = r.getPath().split("\\?", 2);
       String[] parts = pathAndQuery[0].split("/");
       int ns = Arrays.asList(parts).indexOf("namespaces");
@@ -378,6 +382,19 @@ class LaunchLatencyBenchmark {
     } catch (java.io.IOException e) {
       return "unknown";
     }
+  }
+
+  /**
+   * The live-object histogram of this JVM (jcmd GC.class_histogram through the DiagnosticCommand MBean:
+   * a full GC first) at the end of a round, while the store still holds the round's objects.
+   */
+  static void classHistogram(List<String> report) throws Exception {
+    String h = (String) ManagementFactory.getPlatformMBeanServer().invoke(new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+        "gcClassHistogram", new Object[] {new String[0]}, new String[] {String[].class.getName()});
+    List<String> lines = h.lines().toList();
+    report.add("  live heap histogram at the end of the round (top 15 classes and total):");
+    lines.stream().limit(17).forEach(l -> report.add("    " + l));
+    report.add("    " + lines.get(lines.size() - 1));
   }
 
   static long usedHeapAfterGc() {
