@@ -35,6 +35,19 @@ record DriverPodState(Kind kind, String reason, String message, FailureClass fai
     }
   }
 
+  /**
+   * A pod nobody has acted on yet (no status, or Pending without conditions or container statuses:
+   * what the API server returns for a pod just created): it tells its run nothing new, so its ADD
+   * event need not wake the run that created it. The scheduler's and kubelet's updates do.
+   */
+  static boolean untouched(Pod pod) {
+    var st = pod.getStatus();
+    return st == null || (st.getPhase() == null || "Pending".equals(st.getPhase()))
+        && (st.getConditions() == null || st.getConditions().isEmpty())
+        && (st.getContainerStatuses() == null || st.getContainerStatuses().isEmpty())
+        && st.getReason() == null;
+  }
+
   /** Waiting reasons that only change when someone changes the image, a Secret or a ConfigMap. */
   static final Set<String> CONFIGURATION_WAITING = Set.of("ImagePullBackOff", "ErrImagePull", "InvalidImageName",
       "ErrImageNeverPull", "CreateContainerConfigError", "CreateContainerError");

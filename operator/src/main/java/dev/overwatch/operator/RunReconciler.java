@@ -83,6 +83,9 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
     var pods = new InformerEventSource<>(InformerEventSourceConfiguration.from(Pod.class, OverwatchRun.class)
         .withLabelSelector(Names.DRIVER_SELECTOR)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(OverwatchRun.class))
+        // Our own create's ADD carries nothing to act on: one reconcile per launch less. A pod that is
+        // already scheduled, running or ended when first seen (a relist after a lost watch) still wakes.
+        .withOnAddFilter(p -> !DriverPodState.untouched(p))
         .build(), ctx);
     var deployments = new InformerEventSource<>(InformerEventSourceConfiguration.from(OverwatchDeployment.class, OverwatchRun.class)
         .withSecondaryToPrimaryMapper(d -> runsOf(ctx.getPrimaryCache(), d.getMetadata().getNamespace(), d.getMetadata().getName()))
@@ -92,17 +95,23 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
         // run transition) would only wake all its runs for nothing.
         .withOnUpdateFilter((newer, older) -> isReady(newer) != isReady(older))
         .build(), ctx);
-    // A released slot wakes the runs queued behind it.
+    // A released slot wakes the runs queued behind it; taking one (our own create: the run that took it
+    // is mid-reconcile) wakes nobody, so it costs no reconcile of every run of the deployment per launch.
     var leases = new InformerEventSource<>(InformerEventSourceConfiguration.from(Lease.class, OverwatchRun.class)
         .withLabelSelector(Names.MANAGED_BY + "=" + Names.MANAGED_BY_VALUE + "," + Names.COMPONENT + "=active-run")
+        .withOnAddFilter(l -> false)
+        .withOnUpdateFilter((newer, older) -> false)
         .withSecondaryToPrimaryMapper(l -> runsOf(ctx.getPrimaryCache(), l.getMetadata().getNamespace(),
             l.getMetadata().getAnnotations() == null ? "" : l.getMetadata().getAnnotations().getOrDefault(Names.DEPLOYMENT, "")))
         .withPrimaryToSecondaryMapper((OverwatchRun r) -> r.getSpec() == null || r.getSpec().deploymentRef == null ? Set.of()
             : Set.of(new ResourceID(Names.activeLease(r.getSpec().deploymentRef.name), r.getMetadata().getNamespace())))
         .build(), ctx);
-    // The runs' frozen inputs, cached: every reconcile of a running run reads them.
+    // The runs' frozen inputs, cached: every reconcile of a running run reads them. A cache only: the
+    // ConfigMap is immutable and created by the run's own reconcile, so its events would only cost a
+    // reconcile per launch (a reader that misses it in the cache reads it live).
     var configMaps = new InformerEventSource<>(InformerEventSourceConfiguration.from(ConfigMap.class, OverwatchRun.class)
         .withLabelSelector(Names.MANAGED_BY + "=" + Names.MANAGED_BY_VALUE + "," + Names.RUN)
+        .withGenericFilter(cm -> false)
         .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(OverwatchRun.class))
         .build(), ctx);
     return List.of(pods, deployments, leases, configMaps);

@@ -72,6 +72,20 @@ class DriverPodStateTest {
   }
 
   @Test
+  void onlyAnUntouchedPodsAddIsIgnored() {
+    // just created (the mock server: no status; a real API server: Pending without conditions)
+    assertTrue(DriverPodState.untouched(new PodBuilder().withNewMetadata().withName("p").endMetadata().build()));
+    assertTrue(DriverPodState.untouched(pod(new PodStatusBuilder().withPhase("Pending").withQosClass("Burstable").build())));
+    // anything the scheduler or kubelet said wakes the run, even when first seen in an ADD (relist)
+    assertFalse(DriverPodState.untouched(pod(new PodStatusBuilder().withPhase("Pending").addNewCondition().withType("PodScheduled")
+        .withStatus("False").withReason("Unschedulable").endCondition().build())));
+    assertFalse(DriverPodState.untouched(pod(waiting("ImagePullBackOff", "Back-off"))));
+    assertFalse(DriverPodState.untouched(pod(new PodStatusBuilder().withPhase("Running").build())));
+    assertFalse(DriverPodState.untouched(pod(new PodStatusBuilder().withPhase("Succeeded").build())));
+    assertFalse(DriverPodState.untouched(pod(new PodStatusBuilder().withPhase("Pending").withReason("Evicted").build())));
+  }
+
+  @Test
   void backoffDoublesAndIsCapped() {
     RetrySpec r = new RetrySpec();
     r.backoffSeconds = 30;
