@@ -2,18 +2,11 @@ package dev.overwatch.jobs.silver;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.last;
-import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
@@ -59,8 +52,11 @@ public final class WarehouseStateDetailSilver implements Module {
   /** The state after one of these starts a new uptime count (state_transition_flag). */
   static final List<String> RESET_AFTER = List.of("TERMINATING", "RESTARTING", "EDITED", "TERMINATING_IMPUTED",
       "STOPPING");
-  static final String PERMANENT_DELETE = "PERMENANT_DELETE";
-  private static final long DAY_MS = 86_400_000L;
+  /** States that switch a warehouse off (costs.md 5). */
+  static final List<String> STOPS = List.of("STOPPING", "STOPPED", "TERMINATING", "TERMINATING_IMPUTED", "DELETED");
+  static final String PERMANENT_DELETE = StateIntervals.PERMANENT_DELETE;
+  private static final StateIntervals INTERVALS = new StateIntervals("warehouse_id", "state", "current_num_clusters",
+      "target_num_clusters", "state_transition_flag", "state_transition_flag_sum", RESET_AFTER, NOT_DBU_BILLABLE);
 
   @Override
   public ModuleSpec spec() {
@@ -146,10 +142,10 @@ public final class WarehouseStateDetailSilver implements Module {
       events = events.withColumn("min_num_clusters", lit(null).cast("long"))
           .withColumn("max_num_clusters", lit(null).cast("long"));
     }
-    WindowSpec byTime = Window.partitionBy("organization_id", "warehouse_id").orderBy(col("timestamp"), col("state"));
+    WindowSpec byTime = INTERVALS.byTime();
     WindowSpec before = byTime.rowsBetween(Window.unboundedPreceding(), -1);
     Column known = when(col("state").isin(RUNNING_STATES.toArray()), lit(true))
-        .when(col("state").isin("STOPPING", "STOPPED", "TERMINATING", "TERMINATING_IMPUTED", "DELETED"), lit(false));
+        .when(col("state").isin(STOPS.toArray()), lit(false));
     events = events.withColumn("__known", known)
         .withColumn("isRunning", coalesce(col("__known"), last(col("__known"), true).over(before), lit(false)));
     Column sized = coalesce(col("cluster_count"), col("min_num_clusters"));
@@ -159,52 +155,6 @@ public final class WarehouseStateDetailSilver implements Module {
     events = events.withColumn("target_num_clusters", when(not(col("isRunning")), lit(0L))
         .when(col("state").equalTo("CREATING"), coalesce(col("min_num_clusters"), col("current_num_clusters")))
         .otherwise(coalesce(col("max_num_clusters"), col("current_num_clusters"))).cast("long"));
-    events = events.withColumn("unixTimeMS_state_start", col("timestamp"))
-        .withColumn("unixTimeMS_state_end", coalesce(lead(col("timestamp"), 1).over(byTime).minus(1), lit(untilTS)));
-    if (deletes != null) {
-      events = cutAtDeletion(events, deletes);
-    }
-    events = events.withColumn("state_transition_flag", when(lag(col("state"), 1).over(byTime)
-        .isin(RESET_AFTER.toArray()).or(not(col("isRunning"))), lit(1)).otherwise(lit(0)));
-    events = events.withColumn("state_transition_flag_sum",
-        sum(col("state_transition_flag")).over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
-    Column startTs = RuntimeStruct.secondsTimestamp(col("unixTimeMS_state_start"));
-    Column endTs = RuntimeStruct.secondsTimestamp(col("unixTimeMS_state_end"));
-    events = events.withColumn("timestamp_state_start", startTs)
-        .withColumn("timestamp_state_end", endTs)
-        .withColumn("state_start_date", to_date(col("timestamp_state_start")))
-        .withColumn("uptime_in_state_S",
-            col("unixTimeMS_state_end").minus(col("unixTimeMS_state_start")).cast("double").divide(1000));
-    WindowSpec sinceRestart = Window.partitionBy("organization_id", "warehouse_id", "state_transition_flag_sum")
-        .orderBy("unixTimeMS_state_start").rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    events = events.withColumn("uptime_since_restart_S", coalesce(when(col("state_transition_flag").equalTo(1), lit(0.0))
-        .otherwise(sum(col("uptime_in_state_S")).over(sinceRestart)), lit(0.0)));
-    return events.select(col("organization_id"), col("warehouse_id"), col("isRunning"), col("timestamp"),
-        col("state"), col("current_num_clusters"), col("target_num_clusters"), col("unixTimeMS_state_start"),
-        col("unixTimeMS_state_end"), col("state_transition_flag"), col("state_transition_flag_sum"),
-        col("timestamp_state_start"), col("timestamp_state_end"), col("state_start_date"), col("uptime_in_state_S"),
-        col("uptime_since_restart_S"), col("isRunning").as("cloud_billable"),
-        col("isRunning").and(not(col("state").isin(NOT_DBU_BILLABLE.toArray()))).as("databricks_billable"),
-        col("uptime_in_state_S").divide(3600).as("uptime_in_state_H"),
-        sequence(col("state_start_date"), to_date(col("timestamp_state_end"))).as("state_dates"),
-        size(sequence(col("state_start_date"), to_date(col("timestamp_state_end")))).as("days_in_state"));
-  }
-
-  /** The last state of a deleted warehouse ends at the deletion; a zero-length PERMENANT_DELETE state follows. */
-  private static Dataset<Row> cutAtDeletion(Dataset<Row> events, Dataset<Row> deletes) {
-    Dataset<Row> withLast = events.withColumn("__last", row_number().over(Window.partitionBy("organization_id",
-        "warehouse_id").orderBy(col("timestamp").desc(), col("state").desc())).equalTo(1));
-    Dataset<Row> joined = withLast.join(deletes, ClusterSpecSilver.seq(List.of("organization_id", "warehouse_id")), "left");
-    Column cut = col("__last").and(col("deletedAt").isNotNull()).and(col("deletedAt").geq(col("unixTimeMS_state_start")));
-    joined = joined.withColumn("unixTimeMS_state_end", when(cut, col("deletedAt")).otherwise(col("unixTimeMS_state_end")));
-    Dataset<Row> marker = joined.where(cut)
-        .withColumn("timestamp", greatest(col("deletedAt"), col("unixTimeMS_state_start")).plus(1))
-        .withColumn("state", lit(PERMANENT_DELETE))
-        .withColumn("unixTimeMS_state_start", col("timestamp"))
-        .withColumn("unixTimeMS_state_end", col("timestamp"))
-        .withColumn("isRunning", lit(false))
-        .withColumn("current_num_clusters", lit(0L))
-        .withColumn("target_num_clusters", lit(0L));
-    return joined.unionByName(marker).drop("__last", "deletedAt");
+    return INTERVALS.intervals(events, deletes, untilTS);
   }
 }
