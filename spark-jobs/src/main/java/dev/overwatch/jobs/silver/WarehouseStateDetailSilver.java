@@ -43,8 +43,9 @@ public final class WarehouseStateDetailSilver implements Module {
   public static final TargetTable TARGET = TargetTable.merge("warehouse_state_detail_silver", WriteMode.MERGE,
       List.of("warehouse_id", "state", "unixTimeMS_state_start"), List.of("state_start_date", "unixTimeMS_state_start"),
       List.of(TargetTable.ORG, "state_start_date"), 30);
+  /** 2011 (jobrun_silver) is declared so that it runs first in the silver layer: SQL job runs end audit states. */
   public static final ModuleSpec SPEC = ModuleSpec.of(2022, "Silver_WarehouseStateDetail", Layer.SILVER,
-      Scope.WAREHOUSE_EVENTS, TARGET, 1004, 1013);
+      Scope.WAREHOUSE_EVENTS, TARGET, 1004, 1013, JobRunSilver.SPEC.id());
 
   static final List<String> RUNNING_STATES = List.of("CREATING", "STARTING", "RUNNING", "SCALED_UP", "SCALED_DOWN");
   static final List<String> NOT_DBU_BILLABLE = List.of("STARTING", "TERMINATING", "CREATING", "RESTARTING",
@@ -71,7 +72,7 @@ public final class WarehouseStateDetailSilver implements Module {
     if (export.isPresent()) {
       events = fromExport(ctx, export.get());
     } else if (audit != null) {
-      events = fromAudit(audit);
+      events = imputeJobRunEnds(ctx, fromAudit(audit));
     } else {
       throw new NoNewDataException("no warehouse events: neither warehouseEvents nor audit_log_bronze", false);
     }
@@ -113,6 +114,40 @@ public final class WarehouseStateDetailSilver implements Module {
         .select(col("organization_id"), id.as("warehouse_id"), state.as("state"), lit(null).cast("long").as("cluster_count"),
             col("timestamp"))
         .where(col("warehouse_id").isNotNull().and(col("state").isNotNull()));
+  }
+
+  /**
+   * costs.md 1.1 for SQL warehouses (modules.md 2022, decision 1103), audit path only (an export has the real
+   * STOPPING/STOPPED events): a running audit state that is followed by no stop (the last state, or a start
+   * again) gets a TERMINATING_IMPUTED state at the latest end of the SQL-warehouse job runs on the warehouse
+   * ({@code clusterType = sqlWarehouse}) that ended while it ran. Every such state, not only the latest, so that
+   * a rerun over the same 30 days imputes the same rows after the warehouse was started again.
+   */
+  static Dataset<Row> imputeJobRunEnds(ModuleContext ctx, Dataset<Row> events) {
+    if (!ctx.tableExists(JobRunSilver.TARGET)) {
+      return events;
+    }
+    return imputeJobRunEnds(events, ctx.readIncremental(JobRunSilver.TARGET, 30));
+  }
+
+  /** {@link #imputeJobRunEnds} over rows of jobrun_silver (organization_id, clusterId, clusterType, TaskExecutionRunTime). */
+  static Dataset<Row> imputeJobRunEnds(Dataset<Row> events, Dataset<Row> jobRuns) {
+    Dataset<Row> runEnds = jobRuns
+        .where(col("clusterType").equalTo("sqlWarehouse").and(col("TaskExecutionRunTime.endEpochMS").isNotNull()))
+        .select(col("organization_id"), col("clusterId").as("warehouse_id"),
+            col("TaskExecutionRunTime.endEpochMS").as("__runEnd"));
+    WindowSpec byTime = INTERVALS.byTime();
+    Dataset<Row> unstopped = events
+        .withColumn("__next", lead(col("timestamp"), 1).over(byTime))
+        .withColumn("__nextState", lead(col("state"), 1).over(byTime))
+        .where(not(col("state").isin(STOPS.toArray()))
+            .and(col("__nextState").isNull().or(not(col("__nextState").isin(STOPS.toArray())))));
+    Dataset<Row> imputed = unstopped.join(runEnds, ClusterSpecSilver.seq(List.of("organization_id", "warehouse_id")))
+        .where(col("__runEnd").gt(col("timestamp")).and(col("__next").isNull().or(col("__runEnd").lt(col("__next")))))
+        .groupBy("organization_id", "warehouse_id", "timestamp").agg(max("__runEnd").as("__runEnd"))
+        .select(col("organization_id"), col("warehouse_id"), lit("TERMINATING_IMPUTED").as("state"),
+            lit(null).cast("long").as("cluster_count"), col("__runEnd").as("timestamp"));
+    return events.select("organization_id", "warehouse_id", "state", "cluster_count", "timestamp").unionByName(imputed);
   }
 
   /** Per warehouse, when it was deleted (deleteEndpoint and deleteWarehouse: decision 401). */
