@@ -79,6 +79,17 @@ public class OverwatchDeploymentSpec {
       + "(organization_id IN (...)), for limited or remote deployments. Empty: views show every workspace.")
   public List<String> viewWorkspaceAllowList = new ArrayList<>();
 
+  /** The sensitive views (presentation.md 7.8) a deployment may also publish in its consumer database. */
+  public static final List<String> SENSITIVE_VIEWS = List.of("accountlogin", "accountmod");
+
+  @Size(max = 2)
+  @ValidationRule(value = "self.all(v, v in ['accountlogin', 'accountmod'])",
+      message = "publishSensitiveViews entries must be accountlogin or accountmod")
+  @JsonPropertyDescription("Sensitive views (accountlogin: who logged in and from where; accountmod: who was "
+      + "added, removed or made admin) to publish in the consumer database too. Empty (default): they are only "
+      + "in the ETL database, and a copy left in the consumer database by an earlier opt-in is dropped.")
+  public List<String> publishSensitiveViews = new ArrayList<>();
+
   @JsonPropertyDescription("Optional features.")
   public FeaturesSpec features = new FeaturesSpec();
 

@@ -27,4 +27,9 @@ public class PricesSpec {
       + "Compute_Contract_Price, On_Demand_Cost_Hourly, Hourly_DBUs) that overrides or extends the bundled "
       + "instanceDetails rows; a local path or an s3a://, abfss://, gs:// or file:// URI. See docs/prices.md.")
   public String instanceDetailsCsv;
+
+  @JsonPropertyDescription("SQL warehouse DBU rate file (CSV with header cluster_size, total_dbus, activeFrom "
+      + "(yyyy-MM-dd) and optionally driver_size, worker_count) whose rows become warehouseDbuDetails rows valid "
+      + "from their activeFrom (Type-2); a local path or an s3a://, abfss://, gs:// or file:// URI. See docs/dbsql.md.")
+  public String warehouseDbuDetailsCsv;
 }

@@ -53,6 +53,8 @@ class CelRulesTest {
       Map.entry("warehouseEvents.format must be json, parquet or delta", Example.of("delta", "csv")),
       Map.entry("viewWorkspaceAllowList entries are organization ids: letters, digits, '-' and '_' only",
           Example.of("['6048213925118712', 'ws_2']", "['1 OR 1=1']")),
+      Map.entry("publishSensitiveViews entries must be accountlogin or accountmod",
+          Example.of("[accountlogin, accountmod]", "[accountlogin, pipreport]")),
       Map.entry("a run's spec is immutable once created", new Example(
           "{deploymentRef: {name: prod}, layers: [bronze], cancel: true}",
           "{deploymentRef: {name: prod}, layers: [bronze, silver], cancel: false}", RUN, RUN)),

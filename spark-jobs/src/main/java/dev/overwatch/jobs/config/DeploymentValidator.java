@@ -76,7 +76,8 @@ public final class DeploymentValidator {
       nonNegative(spec.prices.automated, "spec.prices.automated", problems);
       nonNegative(spec.prices.sqlCompute, "spec.prices.sqlCompute", problems);
       nonNegative(spec.prices.jobsLight, "spec.prices.jobsLight", problems);
-      validatePriceFile(spec.prices.instanceDetailsCsv, problems);
+      validatePriceFile(spec.prices.instanceDetailsCsv, "spec.prices.instanceDetailsCsv", problems);
+      validatePriceFile(spec.prices.warehouseDbuDetailsCsv, "spec.prices.warehouseDbuDetailsCsv", problems);
     }
     if (spec.viewWorkspaceAllowList != null) {
       for (int i = 0; i < spec.viewWorkspaceAllowList.size(); i++) {
@@ -84,6 +85,15 @@ public final class DeploymentValidator {
         if (id == null || !ORG_ID.matcher(id).matches()) {
           problems.add("spec.viewWorkspaceAllowList[" + i + "]: an organization id (letters, digits, '-' and '_'"
               + " only): '" + id + "'");
+        }
+      }
+    }
+    if (spec.publishSensitiveViews != null) {
+      for (int i = 0; i < spec.publishSensitiveViews.size(); i++) {
+        String view = spec.publishSensitiveViews.get(i);
+        if (!OverwatchDeploymentSpec.SENSITIVE_VIEWS.contains(view)) {
+          problems.add("spec.publishSensitiveViews[" + i + "]: not a sensitive view: '" + view + "' (allowed: "
+              + String.join(", ", OverwatchDeploymentSpec.SENSITIVE_VIEWS) + ")");
         }
       }
     }
@@ -182,12 +192,11 @@ public final class DeploymentValidator {
     }
   }
 
-  /** spec.prices.instanceDetailsCsv: optional; a known storage scheme, and an existing file when local. */
-  private static void validatePriceFile(String location, List<String> problems) {
+  /** A price file (spec.prices.*Csv): optional; a known storage scheme, and an existing file when local. */
+  private static void validatePriceFile(String location, String field, List<String> problems) {
     if (location == null) {
       return;
     }
-    String field = "spec.prices.instanceDetailsCsv";
     if (location.isBlank()) {
       problems.add(field + ": must not be empty (leave it out to use the bundled prices only)");
     } else if (!StoragePaths.isKnownScheme(location)) {

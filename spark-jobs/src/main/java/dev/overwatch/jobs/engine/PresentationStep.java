@@ -30,12 +30,14 @@ final class PresentationStep {
     TableStore store = databases.store(spark);
     PipelineReport report = new PipelineReport(store);
     String allowList = allowList(settings.deployment().getSpec().viewWorkspaceAllowList);
+    List<String> sensitiveInConsumer = settings.deployment().getSpec().publishSensitiveViews == null ? List.of()
+        : settings.deployment().getSpec().publishSensitiveViews;
     List<ModuleResult> results = new ArrayList<>();
     for (Module module : registry.modules()) {
       if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
         continue;
       }
-      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList);
+      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList, sensitiveInConsumer);
       if (result.failed() && store.exists(PipelineReport.TABLE)) {
         // Visible failure (presentation.md 7.7): the data write keeps its status, the report row gets the error.
         try {
@@ -51,7 +53,7 @@ final class PresentationStep {
     // database, else a view would shadow the table of the same name.
     if (!databases.consumer().equalsIgnoreCase(databases.etl())) {
       for (ConsumerView view : PriceTables.views()) {
-        ModuleResult result = publish(0, view, store, allowList);
+        ModuleResult result = publish(0, view, store, allowList, List.of());
         results.add(result);
         progress.accept(result);
       }
@@ -76,7 +78,8 @@ final class PresentationStep {
         .toList()) + ")";
   }
 
-  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store, String allowList) {
+  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store, String allowList,
+      List<String> sensitiveInConsumer) {
     if (!store.exists(view.source())) {
       return result(moduleId, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
     }
@@ -93,10 +96,17 @@ final class PresentationStep {
         throw new IllegalStateException("view " + view.name() + " references gold columns missing from "
             + view.source().name() + ": " + missing + "; the previous view is kept");
       }
-      // Sensitive views (accountlogin, accountmod) stay in the ETL database (presentation.md 7.8).
+      // Sensitive views (accountlogin, accountmod) stay in the ETL database (presentation.md 7.8); with
+      // spec.publishSensitiveViews also in the consumer database, and dropped from there without it.
+      String select = " AS SELECT " + String.join(", ", view.selectList()) + " FROM "
+          + store.qualifiedName(view.source()) + allowList;
       String database = view.etlOnly() ? databases.etl() : databases.consumer();
-      spark.sql("CREATE OR REPLACE VIEW `" + database + "`.`" + view.name() + "` AS SELECT "
-          + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()) + allowList);
+      spark.sql("CREATE OR REPLACE VIEW `" + database + "`.`" + view.name() + "`" + select);
+      if (view.etlOnly() && !databases.consumer().equalsIgnoreCase(databases.etl())) {
+        spark.sql(sensitiveInConsumer.contains(view.name())
+            ? "CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "`" + select
+            : "DROP VIEW IF EXISTS `" + databases.consumer() + "`.`" + view.name() + "`");
+      }
       return result(moduleId, view, Outcome.SUCCESS, "");
     } catch (RuntimeException e) {
       LOG.error("Publishing view {} failed", view.name(), e);

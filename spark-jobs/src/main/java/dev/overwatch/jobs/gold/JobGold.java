@@ -42,8 +42,13 @@ public final class JobGold extends GoldModule {
     if (!ctx.tableExists(JobStatusSilver.TARGET)) {
       throw new NoNewDataException("job_status_silver does not exist yet", true);
     }
+    return job(ctx.readIncremental(JobStatusSilver.TARGET, 0));
+  }
+
+  /** job_gold rows from job_status_silver rows (gold.md 3.2). */
+  static Dataset<Row> job(Dataset<Row> jobStatusSilver) {
     Column ts = RuntimeStruct.secondsTimestamp(col("timestamp"));
-    return ctx.readIncremental(JobStatusSilver.TARGET, 0).select(col("organization_id"), col("jobId").as("job_id"),
+    return jobStatusSilver.select(col("organization_id"), col("jobId").as("job_id"),
         col("actionName").as("action"), col("timestamp").as("unixTimeMS"), ts.as("timestamp"), to_date(ts).as("date"),
         col("jobName").as("job_name"), col("tags"), col("job_type"), col("format").as("job_format"),
         col("existing_cluster_id"), col("new_cluster"), col("tasks"), col("job_clusters"), col("libraries"),

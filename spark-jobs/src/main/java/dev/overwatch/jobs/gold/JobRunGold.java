@@ -43,7 +43,12 @@ public final class JobRunGold extends GoldModule {
     if (!ctx.tableExists(JobRunSilver.TARGET)) {
       throw new NoNewDataException("jobrun_silver does not exist yet", true);
     }
-    return ctx.readIncremental(JobRunSilver.TARGET, LAG_DAYS).select(col("organization_id"), col("jobId").as("job_id"),
+    return jobRun(ctx.readIncremental(JobRunSilver.TARGET, LAG_DAYS));
+  }
+
+  /** jobRun_gold rows from jobrun_silver rows (gold.md 3.3). */
+  static Dataset<Row> jobRun(Dataset<Row> jobRunSilver) {
+    return jobRunSilver.select(col("organization_id"), col("jobId").as("job_id"),
         col("jobName").as("job_name"), col("tags"), col("runId").as("run_id"), col("jobRunId").as("job_run_id"),
         col("taskRunId").as("task_run_id"), col("taskKey").as("task_key"), col("clusterId").as("cluster_id"),
         col("cluster_name"), col("multitaskParentRunId").as("multitask_parent_run_id"),

@@ -125,6 +125,8 @@ public final class NotebookCommandsGold extends GoldModule {
         .otherwise(lit("no clusterStateFact_gold yet (clusterEvents scope off or not run)"));
   }
 
+  private static final long HOUR_MS = 3_600_000L;
+
   /** costs.md 6 as decided (decision 303): the command's share of its cluster's DBU cost while it ran. */
   private static Dataset<Row> costed(Dataset<Row> cmd, Dataset<Row> allStates) {
     Column tags = allStates.schema().apply("custom_tags").dataType().equals(DataTypes.StringType)
@@ -136,11 +138,15 @@ public final class NotebookCommandsGold extends GoldModule {
             col("cost_null_reason").as("state_cost_reason"), col("cluster_name"), tags.as("custom_tags"),
             col("node_type_id"), col("current_num_workers").cast("long").as("node_count"));
     Dataset<Row> ran = cmd.where(col("cluster_id").isNotNull().and(col("t1").gt(col("unixTimeMS"))));
+    // Every range join below also matches on an hour bucket of the time (intervals listed in each hour they touch):
+    // on a busy cluster a slice then meets the commands and states of its hour, not all of the cluster's.
+    Dataset<Row> stateHours = states.withColumn("h", hours(col("s0"), col("s1")));
     // States of the commands' clusters that overlap a command; a state [s0, s1] closes the 1 ms before the next.
-    Dataset<Row> relevant = states.join(ran.select(col("organization_id").as("o"), col("cluster_id").as("c"),
-            col("unixTimeMS").as("a0"), col("t1").as("a1")),
-        col("organization_id").equalTo(col("o")).and(col("cluster_id").equalTo(col("c")))
-            .and(col("s0").lt(col("a1"))).and(col("s1").plus(1).gt(col("a0"))), "left_semi");
+    Dataset<Row> relevant = stateHours.join(ran.select(col("organization_id").as("o"), col("cluster_id").as("c"),
+            col("unixTimeMS").as("a0"), col("t1").as("a1"), hours(col("unixTimeMS"), col("t1")).as("ah")),
+        col("organization_id").equalTo(col("o")).and(col("cluster_id").equalTo(col("c"))).and(col("h").equalTo(col("ah")))
+            .and(col("s0").lt(col("a1"))).and(col("s1").plus(1).gt(col("a0"))), "left_semi")
+        .drop("h").distinct();
     Dataset<Row> bounds = ran.select(col("organization_id"), col("cluster_id"), col("unixTimeMS").as("t"))
         .union(ran.select(col("organization_id"), col("cluster_id"), col("t1").as("t")))
         .union(relevant.select(col("organization_id"), col("cluster_id"), col("s0").as("t")))
@@ -149,16 +155,20 @@ public final class NotebookCommandsGold extends GoldModule {
     Dataset<Row> slices = bounds.withColumn("b", lead(col("t"), 1).over(Window.partitionBy("organization_id",
             "cluster_id").orderBy("t")))
         .where(col("b").isNotNull()).withColumnRenamed("t", "a");
-    Dataset<Row> perCommand = slices.as("sl").join(ran.select(col("organization_id"), col("cluster_id"),
-            col("cmd_key"), col("unixTimeMS").as("t0"), col("t1")).as("c"),
+    Dataset<Row> perCommand = slices.withColumn("h", hour(col("a"))).as("sl").join(ran.select(col("organization_id"),
+            col("cluster_id"), col("cmd_key"), col("unixTimeMS").as("t0"), col("t1"),
+            hours(col("unixTimeMS"), col("t1")).as("h")).as("c"),
         col("sl.organization_id").equalTo(col("c.organization_id")).and(col("sl.cluster_id").equalTo(
-            col("c.cluster_id"))).and(col("c.t0").leq(col("sl.a"))).and(col("sl.b").leq(col("c.t1"))))
+            col("c.cluster_id"))).and(col("sl.h").equalTo(col("c.h")))
+            .and(col("c.t0").leq(col("sl.a"))).and(col("sl.b").leq(col("c.t1"))))
         .select(col("sl.organization_id").as("organization_id"), col("sl.cluster_id").as("cluster_id"), col("sl.a"),
             col("sl.b"), col("c.cmd_key"))
         .withColumn("sharing", count(lit(1)).over(Window.partitionBy("organization_id", "cluster_id", "a")));
-    Dataset<Row> sliceCost = perCommand.as("p").join(relevant.as("s"),
+    Dataset<Row> sliceCost = perCommand.withColumn("h", hour(col("a"))).as("p")
+        .join(relevant.withColumn("h", hours(col("s0"), col("s1"))).as("s"),
             col("p.organization_id").equalTo(col("s.organization_id")).and(col("p.cluster_id").equalTo(
-                col("s.cluster_id"))).and(col("s.s0").leq(col("p.a"))).and(col("p.b").leq(col("s.s1").plus(1))),
+                col("s.cluster_id"))).and(col("p.h").equalTo(col("s.h")))
+                .and(col("s.s0").leq(col("p.a"))).and(col("p.b").leq(col("s.s1").plus(1))),
             "left")
         .select(col("p.cmd_key"), col("s.s0"), col("s.state_cost"), col("s.state_cost_reason"),
             // The state's cost pro rata to the slice's part of it, shared by the commands running then.
@@ -171,9 +181,9 @@ public final class NotebookCommandsGold extends GoldModule {
         first(col("state_cost_reason"), true).as("__state_reason"));
     // The state the command started in describes the cluster (name, tags, node type, workers).
     Dataset<Row> startState = cmd.select(col("cmd_key"), col("organization_id").as("o"), col("cluster_id").as("c"),
-            col("unixTimeMS").as("t0"))
-        .join(states, col("o").equalTo(col("organization_id")).and(col("c").equalTo(col("cluster_id")))
-            .and(col("s0").leq(col("t0"))).and(col("t0").leq(col("s1"))))
+            col("unixTimeMS").as("t0"), hour(col("unixTimeMS")).as("th"))
+        .join(stateHours, col("o").equalTo(col("organization_id")).and(col("c").equalTo(col("cluster_id")))
+            .and(col("th").equalTo(col("h"))).and(col("s0").leq(col("t0"))).and(col("t0").leq(col("s1"))))
         .withColumn("__n", row_number().over(Window.partitionBy("cmd_key").orderBy(col("s1").minus(col("s0")).desc(),
             col("s0"))))
         .where(col("__n").equalTo(1))
@@ -202,6 +212,16 @@ public final class NotebookCommandsGold extends GoldModule {
             org.apache.spark.sql.functions.coalesce(col("__state_reason"), lit("total_DBU_cost is null"))));
     return cmd.join(cost, seq("cmd_key"), "left").join(startState, seq("cmd_key"), "left")
         .withColumn("estimated_dbu_cost", cost1).withColumn("cost_reason", reason);
+  }
+
+  /** The hour bucket of an epoch-ms time. */
+  private static Column hour(Column epochMs) {
+    return org.apache.spark.sql.functions.floor(epochMs.divide(HOUR_MS));
+  }
+
+  /** One row per hour bucket that the interval [from, until] touches (exploded). */
+  private static Column hours(Column from, Column until) {
+    return org.apache.spark.sql.functions.explode(org.apache.spark.sql.functions.sequence(hour(from), hour(until)));
   }
 
   private static scala.collection.immutable.Seq<String> seq(String... columns) {

@@ -79,7 +79,8 @@ public final class PriceCsv {
     }
   }
 
-  private static Parsed parseChecked(String content, String source, Map<String, InstancePrice> base) {
+  /** A parser positioned before the header line of a price file (values up to 4 KiB, empty lines skipped). */
+  static CsvParser open(String content) {
     CsvParserSettings settings = new CsvParserSettings();
     settings.setHeaderExtractionEnabled(false);
     settings.setLineSeparatorDetectionEnabled(true);
@@ -87,6 +88,11 @@ public final class PriceCsv {
     settings.setMaxCharsPerColumn(4096);
     CsvParser parser = new CsvParser(settings);
     parser.beginParsing(new StringReader(content));
+    return parser;
+  }
+
+  private static Parsed parseChecked(String content, String source, Map<String, InstancePrice> base) {
+    CsvParser parser = open(content);
     String[] header = parser.parseNext();
     if (header == null) {
       throw new IllegalArgumentException("price file " + source + " is empty (a header line is required)");
@@ -178,7 +184,8 @@ public final class PriceCsv {
     }
   }
 
-  private static String text(String[] values, Map<String, Integer> index, String column) {
+  /** The trimmed value of a column, or null when the row has none. */
+  static String text(String[] values, Map<String, Integer> index, String column) {
     Integer i = index.get(column);
     if (i == null || i >= values.length || values[i] == null || values[i].isBlank()) {
       return null;
@@ -203,7 +210,8 @@ public final class PriceCsv {
     return d;
   }
 
-  private static Integer integer(String[] values, Map<String, Integer> index, String column) {
+  /** A whole number >= 0, or null when empty; otherwise the row is rejected naming the column. */
+  static Integer integer(String[] values, Map<String, Integer> index, String column) {
     String v = text(values, index, column);
     if (v == null) {
       return null;

@@ -107,7 +107,8 @@ public final class PriceRefresh {
     Set<String> overridden = Set.of();
     String overrideFile = spec.prices == null ? null : spec.prices.instanceDetailsCsv;
     if (overrideFile != null) {
-      PriceCsv.Parsed override = PriceCsv.parse(read(overrideFile), overrideFile, bundled.byKey());
+      PriceCsv.Parsed override = PriceCsv.parse(read(overrideFile, "spec.prices.instanceDetailsCsv"), overrideFile,
+          bundled.byKey());
       desiredNodes.putAll(override.byKey());
       overridden = override.byKey().keySet();
       rejected = override.rejected();
@@ -118,13 +119,24 @@ public final class PriceRefresh {
         new HashSet<>(PriceTables.SKUS), (a, b) -> !a.equals(b), primordial, snapshotDate);
 
     write(PriceTables.INSTANCE_DETAILS, PriceTables.INSTANCE_DETAILS_SCHEMA, "API_Name",
-        nodeChanges.stream().map(this::instanceRow).toList());
+        nodeChanges.stream().map(this::instanceRow).toList(), List.of("activeUntil"));
     write(PriceTables.DBU_COST_DETAILS, PriceTables.DBU_COST_DETAILS_SCHEMA, "sku",
-        skuChanges.stream().map(this::skuRow).toList());
+        skuChanges.stream().map(this::skuRow).toList(), List.of("activeUntil"));
     long closed = nodeChanges.stream().filter(Change::close).count() + skuChanges.stream().filter(Change::close).count();
-    long warehouseSizes = WarehouseDbuDetails.seed(store, workspace, primordial, snapshot, runId, zone);
-    long opened = nodeChanges.size() + skuChanges.size() - closed + warehouseSizes;
-    return new Outcome(opened, closed, rejected);
+    // warehouseDbuDetails: bundled sizes new to the workspace, then the deployment's dated rates (docs/dbsql.md).
+    List<WarehouseDbuDetails.Size> sizes = WarehouseDbuDetails.bundled(workspace.cloud());
+    String rateFile = spec.prices == null ? null : spec.prices.warehouseDbuDetailsCsv;
+    WarehouseDbuCsv.Parsed rates = rateFile == null ? new WarehouseDbuCsv.Parsed(List.of(), List.of())
+        : WarehouseDbuCsv.parse(read(rateFile, "spec.prices.warehouseDbuDetailsCsv"), rateFile, WarehouseDbuDetails.byKey(sizes));
+    WarehouseDbuCsv.Plan sizePlan = WarehouseDbuCsv.plan(WarehouseDbuDetails.stored(store, workspace.organizationId()),
+        rates.rows(), sizes, primordial, rateFile);
+    write(WarehouseDbuDetails.TABLE, WarehouseDbuDetails.SCHEMA, "cluster_size",
+        WarehouseDbuDetails.rows(sizePlan, workspace, sizes, snapshot, runId, zone), WarehouseDbuDetails.CLOSE_COLUMNS);
+    List<PriceCsv.Rejected> allRejected = new ArrayList<>(rejected);
+    allRejected.addAll(rates.rejected());
+    allRejected.addAll(sizePlan.rejected());
+    long opened = nodeChanges.size() + skuChanges.size() - closed + sizePlan.inserts().size();
+    return new Outcome(opened, closed + sizePlan.closes().size(), allRejected);
   }
 
   /** The primordial date of the workspace: spec.primordialDate, or snapshot date - maxDaysToLoad. */
@@ -239,8 +251,11 @@ public final class PriceRefresh {
         Timestamp.from(snapshot), runId, c.close());
   }
 
-  /** One MERGE: closes matched open rows (keeping their metadata) and inserts the new ones. */
-  private void write(TargetTable table, StructType schema, String keyColumn, List<Row> rows) {
+  /**
+   * One MERGE: closes matched open rows (keeping their metadata; {@code closeColumns} taken from the closing row,
+   * isActive false) and inserts the new ones. Rows end with the close flag.
+   */
+  private void write(TargetTable table, StructType schema, String keyColumn, List<Row> rows, List<String> closeColumns) {
     if (rows.isEmpty()) {
       return;
     }
@@ -262,13 +277,20 @@ public final class PriceRefresh {
       insert.put(f, col("s." + f));
     }
     DeltaTable.forPath(store.spark(), store.path(table)).as("t").merge(source.as("s"), condition)
-        .whenMatched().update(Map.of("activeUntil", col("s.activeUntil"), "isActive", lit(false)))
+        .whenMatched().update(closeUpdate(closeColumns))
         .whenNotMatched(col("s." + CLOSE).equalTo(lit(false))).insert(insert)
         .execute();
     LOG.info("{}: {} price row change(s) for workspace {}", table.name(), rows.size(), workspace.name());
   }
 
-  private String read(String location) {
+  private static Map<String, Column> closeUpdate(List<String> closeColumns) {
+    Map<String, Column> update = new LinkedHashMap<>();
+    closeColumns.forEach(c -> update.put(c, col("s." + c)));
+    update.put("isActive", lit(false));
+    return update;
+  }
+
+  private String read(String location, String field) {
     Path path = new Path(StoragePaths.qualify(location));
     try {
       FileSystem fs = path.getFileSystem(store.spark().sparkContext().hadoopConfiguration());
@@ -276,7 +298,7 @@ public final class PriceRefresh {
         return new String(in.readAllBytes(), StandardCharsets.UTF_8);
       }
     } catch (IOException e) {
-      throw new UncheckedIOException("spec.prices.instanceDetailsCsv: cannot read " + location + ": " + e.getMessage(), e);
+      throw new UncheckedIOException(field + ": cannot read " + location + ": " + e.getMessage(), e);
     }
   }
 

@@ -1,7 +1,5 @@
 package dev.overwatch.jobs.prices;
 
-import static dev.overwatch.jobs.engine.TableStore.field;
-
 import dev.overwatch.jobs.engine.ConsumerView;
 import dev.overwatch.jobs.engine.ModuleContext;
 import dev.overwatch.jobs.engine.TableStore;
@@ -13,8 +11,6 @@ import java.util.List;
 import java.util.stream.Collectors;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
@@ -24,46 +20,36 @@ import org.apache.spark.sql.types.StructType;
  */
 public final class PriceTables {
   /** instanceDetails: node type -> specs and hourly prices, per workspace, Type-2 on (API_Name, activeFrom). */
-  public static final TargetTable INSTANCE_DETAILS = TargetTable.append("instanceDetails",
-      List.of("API_Name", "activeFrom"), List.of(TableStore.SNAP_TS), List.of(TargetTable.ORG));
+  public static final TargetTable INSTANCE_DETAILS = type2("instanceDetails", "API_Name");
   /** dbuCostDetails: sku -> contract price per DBU, per workspace, Type-2 on (sku, activeFrom). */
-  public static final TargetTable DBU_COST_DETAILS = TargetTable.append("dbuCostDetails",
-      List.of("sku", "activeFrom"), List.of(TableStore.SNAP_TS), List.of(TargetTable.ORG));
+  public static final TargetTable DBU_COST_DETAILS = type2("dbuCostDetails", "sku");
 
   /** The skus of dbuCostDetails (costs.md 2.2). */
   public static final List<String> SKUS = List.of("interactive", "automated", "sqlCompute", "jobsLight");
 
   /** Columns of instanceDetails in order: required (costs.md 2.1), informational, then gold.md 1.1 metadata. */
-  public static final StructType INSTANCE_DETAILS_SCHEMA = new StructType(new StructField[] {
-      field("organization_id", DataTypes.StringType),
-      field("workspace_name", DataTypes.StringType),
-      field("API_Name", DataTypes.StringType),
-      field("instance", DataTypes.StringType),
-      field("vCPUs", DataTypes.IntegerType),
-      field("Memory_GB", DataTypes.DoubleType),
-      field("GPUs", DataTypes.IntegerType),
-      field("Compute_Contract_Price", DataTypes.DoubleType),
-      field("On_Demand_Cost_Hourly", DataTypes.DoubleType),
-      field("Hourly_DBUs", DataTypes.DoubleType),
-      field("isActive", DataTypes.BooleanType),
-      field("activeFrom", DataTypes.DateType),
-      field("activeUntil", DataTypes.DateType),
-      field(TableStore.SNAP_TS, DataTypes.TimestampType),
-      field(TableStore.RUN_ID, DataTypes.StringType)});
+  public static final StructType INSTANCE_DETAILS_SCHEMA = schema("organization_id STRING, workspace_name STRING,"
+      + " API_Name STRING, instance STRING, vCPUs INT, Memory_GB DOUBLE, GPUs INT, Compute_Contract_Price DOUBLE,"
+      + " On_Demand_Cost_Hourly DOUBLE, Hourly_DBUs DOUBLE, isActive BOOLEAN, activeFrom DATE, activeUntil DATE");
 
   /** Columns of dbuCostDetails in order (costs.md 2.2, gold.md 1.1). */
-  public static final StructType DBU_COST_DETAILS_SCHEMA = new StructType(new StructField[] {
-      field("organization_id", DataTypes.StringType),
-      field("workspace_name", DataTypes.StringType),
-      field("sku", DataTypes.StringType),
-      field("contract_price", DataTypes.DoubleType),
-      field("isActive", DataTypes.BooleanType),
-      field("activeFrom", DataTypes.DateType),
-      field("activeUntil", DataTypes.DateType),
-      field(TableStore.SNAP_TS, DataTypes.TimestampType),
-      field(TableStore.RUN_ID, DataTypes.StringType)});
+  public static final StructType DBU_COST_DETAILS_SCHEMA = schema("organization_id STRING, workspace_name STRING,"
+      + " sku STRING, contract_price DOUBLE, isActive BOOLEAN, activeFrom DATE, activeUntil DATE");
 
   private PriceTables() {}
+
+  /** A Type-2 reference table of this package: appended per workspace, one row per (key, activeFrom) (costs.md 2.4). */
+  static TargetTable type2(String name, String key) {
+    return TargetTable.append(name, List.of(key, "activeFrom"), List.of(TableStore.SNAP_TS), List.of(TargetTable.ORG));
+  }
+
+  /**
+   * A reference table's columns in order, as Spark DDL (one line per table instead of a field per line), then the
+   * run metadata every one of them ends with (gold.md 1.1).
+   */
+  static StructType schema(String ddl) {
+    return StructType.fromDDL(ddl + ", " + TableStore.SNAP_TS + " TIMESTAMP, " + TableStore.RUN_ID + " STRING");
+  }
 
   /** Every instanceDetails row of the context's workspace (all history; filter on activeFrom/activeUntil). */
   public static Dataset<Row> instanceDetails(ModuleContext ctx) {

@@ -1,6 +1,5 @@
 package dev.overwatch.jobs.prices;
 
-import static dev.overwatch.jobs.engine.TableStore.field;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
@@ -22,44 +21,30 @@ import java.time.LocalDate;
 import java.time.ZoneId;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashSet;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.Set;
-import java.util.stream.Collectors;
+import java.util.Map;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.RowFactory;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructField;
 import org.apache.spark.sql.types.StructType;
 
 /**
  * warehouseDbuDetails (costs.md 2.3): DBUs per hour of one cluster of each SQL warehouse size, with the
  * driver node type behind it, per workspace, Type-2 on (cluster_size, activeFrom). Seeded from the bundled
  * file {@code /prices/warehouse_dbus.csv} (our approximation of Databricks' published sizes, docs/dbsql.md)
- * for the workspace's cloud from the primordial date; sizes already in the table are never touched (users own
- * the rows and re-price them with the Type-2 editing rules).
+ * for the workspace's cloud from the primordial date; bundled figures never touch sizes already in the table.
+ * The deployment's dated rates ({@code spec.prices.warehouseDbuDetailsCsv}, {@link WarehouseDbuCsv}) add and
+ * close rows by the Type-2 rules; users may also edit the rows with SQL.
  */
 public final class WarehouseDbuDetails {
-  public static final TargetTable TABLE = TargetTable.append("warehouseDbuDetails",
-      List.of("cluster_size", "activeFrom"), List.of(TableStore.SNAP_TS), List.of(TargetTable.ORG));
+  public static final TargetTable TABLE = PriceTables.type2("warehouseDbuDetails", "cluster_size");
 
-  public static final StructType SCHEMA = new StructType(new StructField[] {
-      field("organization_id", DataTypes.StringType),
-      field("workspace_name", DataTypes.StringType),
-      field("cloud", DataTypes.StringType),
-      field("cluster_size", DataTypes.StringType),
-      field("driver_size", DataTypes.StringType),
-      field("worker_count", DataTypes.IntegerType),
-      field("total_dbus", DataTypes.IntegerType),
-      field("activeFrom", DataTypes.DateType),
-      field("activeUntil", DataTypes.DateType),
-      field("activeFromEpochMillis", DataTypes.LongType),
-      field("activeUntilEpochMillis", DataTypes.LongType),
-      field("isActive", DataTypes.BooleanType),
-      field(TableStore.SNAP_TS, DataTypes.TimestampType),
-      field(TableStore.RUN_ID, DataTypes.StringType)});
+  public static final StructType SCHEMA = PriceTables.schema("organization_id STRING, workspace_name STRING,"
+      + " cloud STRING, cluster_size STRING, driver_size STRING, worker_count INT, total_dbus INT, activeFrom DATE,"
+      + " activeUntil DATE, activeFromEpochMillis BIGINT, activeUntilEpochMillis BIGINT, isActive BOOLEAN");
 
   /** One row of the bundled file. */
   public record Size(String cloud, String clusterSize, String driverSize, int workerCount, int totalDbus) {}
@@ -85,26 +70,60 @@ public final class WarehouseDbuDetails {
     }
   }
 
-  /**
-   * Adds the bundled sizes the workspace does not have yet, valid from {@code primordial}; returns how many.
-   * activeUntilEpochMillis stays null for open rows: readers close it at their own snapshot (decision 403).
-   */
-  public static long seed(TableStore store, WorkspaceConfig workspace, LocalDate primordial, Instant snapshot,
-      String runId, ZoneId zone) {
-    store.createIfMissing(TABLE, SCHEMA);
-    Set<String> present = new HashSet<>();
-    store.readAll(TABLE, workspace.organizationId()).select("cluster_size").collectAsList()
-        .forEach(r -> present.add(normalise(r.getString(0))));
-    long fromMs = primordial.atStartOfDay(zone).toInstant().toEpochMilli();
-    List<Row> rows = bundled(workspace.cloud()).stream().filter(s -> !present.contains(normalise(s.clusterSize())))
-        .map(s -> RowFactory.create(workspace.organizationId(), workspace.name(), s.cloud(), s.clusterSize(),
-            s.driverSize(), s.workerCount(), s.totalDbus(), Date.valueOf(primordial), null, fromMs, null, true,
-            Timestamp.from(snapshot), runId))
-        .collect(Collectors.toList());
-    if (!rows.isEmpty()) {
-      store.spark().createDataFrame(rows, SCHEMA).write().format("delta").mode("append").save(store.path(TABLE));
+  /** Columns a closing row sets besides isActive (decision 403: closed rows carry their end in epoch ms). */
+  static final List<String> CLOSE_COLUMNS = List.of("activeUntil", "activeUntilEpochMillis");
+
+  /** Sizes by normalised name. */
+  static Map<String, Size> byKey(List<Size> sizes) {
+    Map<String, Size> out = new LinkedHashMap<>();
+    sizes.forEach(s -> out.put(normalise(s.clusterSize()), s));
+    return out;
+  }
+
+  /** The stored rows of a workspace as versions, per normalised size. */
+  static Map<String, List<WarehouseDbuCsv.Version>> stored(TableStore store, String organizationId) {
+    Map<String, List<WarehouseDbuCsv.Version>> out = new HashMap<>();
+    for (Row r : store.readAll(TABLE, organizationId)
+        .select("cluster_size", "driver_size", "worker_count", "total_dbus", "activeFrom", "activeUntil").collectAsList()) {
+      WarehouseDbuCsv.Rate rate = new WarehouseDbuCsv.Rate(r.getString(0), r.getString(1),
+          r.isNullAt(2) ? null : r.getInt(2), r.isNullAt(3) ? 0 : r.getInt(3));
+      out.computeIfAbsent(normalise(r.getString(0)), k -> new ArrayList<>()).add(new WarehouseDbuCsv.Version(rate,
+          r.isNullAt(4) ? null : r.getDate(4).toLocalDate(), r.isNullAt(5) ? null : r.getDate(5).toLocalDate(), true,
+          false));
     }
-    return rows.size();
+    return out;
+  }
+
+  /**
+   * The rows of a plan to write, each ending with the close flag: inserts (validity in epoch ms from midnight in the
+   * deployment's zone; activeUntilEpochMillis null for open rows, readers close them at their own snapshot,
+   * decision 403), then the stored rows to close.
+   */
+  static List<Row> rows(WarehouseDbuCsv.Plan plan, WorkspaceConfig workspace, List<Size> bundled, Instant snapshot,
+      String runId, ZoneId zone) {
+    String cloud = bundled.isEmpty() ? workspace.cloud() : bundled.get(0).cloud();
+    List<Row> out = new ArrayList<>();
+    for (WarehouseDbuCsv.Version v : plan.inserts()) {
+      out.add(row(v, workspace, cloud, snapshot, runId, zone, false));
+    }
+    for (WarehouseDbuCsv.Version v : plan.closes()) {
+      out.add(row(v, workspace, cloud, snapshot, runId, zone, true));
+    }
+    return out;
+  }
+
+  private static Row row(WarehouseDbuCsv.Version v, WorkspaceConfig workspace, String cloud, Instant snapshot,
+      String runId, ZoneId zone, boolean close) {
+    WarehouseDbuCsv.Rate r = v.rate();
+    return RowFactory.create(workspace.organizationId(), workspace.name(), cloud, r.clusterSize(), r.driverSize(),
+        r.workerCount(), r.totalDbus(), Date.valueOf(v.activeFrom()),
+        v.activeUntil() == null ? null : Date.valueOf(v.activeUntil()), millis(v.activeFrom(), zone),
+        v.activeUntil() == null ? null : millis(v.activeUntil(), zone), !close && v.activeUntil() == null,
+        Timestamp.from(snapshot), runId, close);
+  }
+
+  private static long millis(LocalDate day, ZoneId zone) {
+    return day.atStartOfDay(zone).toInstant().toEpochMilli();
   }
 
   static String normalise(String size) {

@@ -11,10 +11,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
 import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.when;
 
 import dev.overwatch.jobs.bronze.AuditLogBronze;
@@ -53,8 +49,10 @@ public final class ClusterStateDetailSilver implements Module {
   static final List<String> NOT_DBU_BILLABLE = List.of("STARTING", "TERMINATING", "CREATING", "RESTARTING",
       "TERMINATING_IMPUTED");
   static final List<String> RESET_AFTER = List.of("TERMINATING", "RESTARTING", "EDITED", "TERMINATING_IMPUTED");
-  static final String PERMANENT_DELETE = "PERMENANT_DELETE";
+  static final String PERMANENT_DELETE = StateIntervals.PERMANENT_DELETE;
   private static final int ROWS = 1000;
+  private static final StateIntervals INTERVALS = new StateIntervals("cluster_id", "imputed", "current_num_workers",
+      "target_num_workers", "counter_reset", "reset_partition", RESET_AFTER, NOT_DBU_BILLABLE);
 
   @Override
   public ModuleSpec spec() {
@@ -122,7 +120,7 @@ public final class ClusterStateDetailSilver implements Module {
             col("details.target_num_workers").as("d_target"), col("details.cluster_size.num_workers").as("cs_num"),
             col("details.cluster_size.autoscale.min_workers").as("cs_min"), lit(false).as("imputed"))
         .dropDuplicates("organization_id", "cluster_id", "state", "timestamp");
-    WindowSpec byTime = Window.partitionBy("organization_id", "cluster_id").orderBy(col("timestamp"), col("imputed"));
+    WindowSpec byTime = INTERVALS.byTime();
 
     // 1.1 Broken on/off chains: two starts or two stops in a row get a TERMINATING in between.
     events = events.withColumn("runningSwitch", runningSwitch(col("state")));
@@ -162,67 +160,12 @@ public final class ClusterStateDetailSilver implements Module {
         .when(col("state").equalTo("CREATING"), coalesce(col("cs_num"), col("cs_min"), lit(0L)))
         .otherwise(coalesce(col("d_target"), col("current_num_workers"), lit(0L))).cast("long"));
 
-    // 1.4 Interval boundaries; permanently deleted clusters end at the deletion.
-    events = events.withColumn("unixTimeMS_state_start", col("timestamp"))
-        .withColumn("unixTimeMS_state_end", coalesce(lead(col("timestamp"), 1).over(byTime).minus(1), lit(untilTS)));
-    if (deletes != null) {
-      events = cutAtDeletion(events, deletes, byTime);
-    }
-
-    // 1.5 Derived columns.
-    events = events.withColumn("counter_reset", when(lag(col("state"), 1).over(byTime).isin(RESET_AFTER.toArray())
-        .or(not(col("isRunning"))), lit(1)).otherwise(lit(0)));
-    events = events.withColumn("reset_partition",
-        sum(col("counter_reset")).over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
-    Column startTs = RuntimeStruct.secondsTimestamp(col("unixTimeMS_state_start"));
-    Column endTs = RuntimeStruct.secondsTimestamp(col("unixTimeMS_state_end"));
-    events = events.withColumn("timestamp_state_start", startTs)
-        .withColumn("timestamp_state_end", endTs)
-        .withColumn("state_start_date", to_date(col("timestamp_state_start")))
-        .withColumn("uptime_in_state_S",
-            col("unixTimeMS_state_end").minus(col("unixTimeMS_state_start")).cast("double").divide(1000));
-    WindowSpec sinceRestart = Window.partitionBy("organization_id", "cluster_id", "reset_partition")
-        .orderBy("unixTimeMS_state_start").rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    events = events.withColumn("uptime_since_restart_S", coalesce(when(col("counter_reset").equalTo(1), lit(0.0))
-        .otherwise(sum(col("uptime_in_state_S")).over(sinceRestart)), lit(0.0)));
-    return events.select(col("organization_id"), col("cluster_id"), col("isRunning"), col("timestamp"),
-        col("state"), col("current_num_workers"), col("target_num_workers"), col("unixTimeMS_state_start"),
-        col("unixTimeMS_state_end"), col("counter_reset"), col("reset_partition"), col("timestamp_state_start"),
-        col("timestamp_state_end"), col("state_start_date"), col("uptime_in_state_S"), col("uptime_since_restart_S"),
-        col("isRunning").as("cloud_billable"),
-        col("isRunning").and(not(col("state").isin(NOT_DBU_BILLABLE.toArray()))).as("databricks_billable"),
-        col("uptime_in_state_S").divide(3600).as("uptime_in_state_H"),
-        sequence(col("state_start_date"), to_date(col("timestamp_state_end"))).as("state_dates"),
-        size(sequence(col("state_start_date"), to_date(col("timestamp_state_end")))).as("days_in_state"));
+    // 1.4-1.5 Intervals, the cut at a permanent deletion, reset partitions, uptimes, billable flags.
+    return INTERVALS.intervals(events, deletes, untilTS);
   }
 
   static Column runningSwitch(Column state) {
     return when(state.isin("TERMINATING", "TERMINATING_IMPUTED"), lit(false))
         .when(state.isin("CREATING", "STARTING"), lit(true));
-  }
-
-  /**
-   * The last state of a permanently deleted cluster ends at the deletion and a zero-length, not running
-   * PERMENANT_DELETE state follows 1 ms later (decisions: always cut, so reruns give the same key).
-   */
-  private static Dataset<Row> cutAtDeletion(Dataset<Row> events, Dataset<Row> deletes, WindowSpec byTime) {
-    Dataset<Row> withLast = events.withColumn("__last",
-        row_number().over(Window.partitionBy("organization_id", "cluster_id")
-            .orderBy(col("timestamp").desc(), col("imputed").desc())).equalTo(1));
-    Dataset<Row> joined = withLast.join(deletes,
-        scala.jdk.javaapi.CollectionConverters.asScala(List.of("organization_id", "cluster_id")).toSeq(), "left");
-    Column cut = col("__last").and(col("deletedAt").isNotNull()).and(col("deletedAt").geq(col("unixTimeMS_state_start")));
-    joined = joined.withColumn("unixTimeMS_state_end",
-        when(cut, col("deletedAt")).otherwise(col("unixTimeMS_state_end")));
-    Dataset<Row> marker = joined.where(cut)
-        .withColumn("timestamp", greatest(col("deletedAt"), col("unixTimeMS_state_start")).plus(1))
-        .withColumn("state", lit(PERMANENT_DELETE))
-        .withColumn("unixTimeMS_state_start", col("timestamp"))
-        .withColumn("unixTimeMS_state_end", col("timestamp"))
-        .withColumn("isRunning", lit(false))
-        .withColumn("imputed", lit(true))
-        .withColumn("current_num_workers", lit(0L))
-        .withColumn("target_num_workers", lit(0L));
-    return joined.unionByName(marker).drop("__last", "deletedAt");
   }
 }

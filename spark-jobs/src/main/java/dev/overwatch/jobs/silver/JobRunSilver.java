@@ -43,7 +43,7 @@ public final class JobRunSilver implements Module {
   public static final ModuleSpec SPEC = ModuleSpec.of(2011, "Silver_JobsRuns", Layer.SILVER, Scope.JOBS, TARGET,
       1004, 2010);
   static final int LOOKBACK_DAYS = 30;
-  static final List<String> ACTIONS = List.of("runSucceeded", "runFailed", "runTriggered", "runNow", "runStart",
+  public static final List<String> ACTIONS = List.of("runSucceeded", "runFailed", "runTriggered", "runNow", "runStart",
       "submitRun", "cancel", "repairRun");
   static final List<String> TASK_TYPES = List.of("notebook_task", "spark_python_task", "python_wheel_task",
       "spark_jar_task", "spark_submit_task", "shell_command_task", "pipeline_task", "sql_task", "dbt_task",
@@ -71,7 +71,7 @@ public final class JobRunSilver implements Module {
    * jobrun_silver rows from the jobs audit base (flattened, see {@link JobsAudit#base}); job_status_silver, the
    * jobs snapshot (as {@link JobsAudit#snapshot}) and the clusters snapshot may be null.
    */
-  static Dataset<Row> runs(Dataset<Row> base, Dataset<Row> status, Dataset<Row> jobsSnapshot, Dataset<Row> clusters) {
+  public static Dataset<Row> runs(Dataset<Row> base, Dataset<Row> status, Dataset<Row> jobsSnapshot, Dataset<Row> clusters) {
     Dataset<Row> runs = assemble(base);
     runs = jobMetadata(runs, status, jobsSnapshot);
     runs = taskDetail(runs);

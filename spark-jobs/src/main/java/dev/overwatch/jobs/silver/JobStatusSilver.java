@@ -40,7 +40,7 @@ public final class JobStatusSilver implements Module {
       List.of("jobId", "actionName", "requestId", "timestamp"), List.of("timestamp"), List.of("organization_id"), 33);
   public static final ModuleSpec SPEC = ModuleSpec.of(2010, "Silver_JobsStatus", Layer.SILVER, Scope.JOBS, TARGET,
       1004, 1001);
-  static final List<String> ACTIONS = List.of("create", "delete", "reset", "update", "resetJobAcl", "changeJobAcl");
+  public static final List<String> ACTIONS = List.of("create", "delete", "reset", "update", "resetJobAcl", "changeJobAcl");
   /** Settings filled forward (step 5): name -> type of the output column. */
   static final Map<String, String> SETTINGS = new LinkedHashMap<>();
   /** Legacy task fields, wrapped into task_detail_legacy (python_wheel_task kept, unlike the original). */
@@ -66,7 +66,23 @@ public final class JobStatusSilver implements Module {
   @Override
   public Dataset<Row> transform(ModuleContext ctx) {
     Dataset<Row> snapshot = JobsAudit.snapshot(ctx);
-    Dataset<Row> base = JobsAudit.base(ctx, 0, ACTIONS);
+    Dataset<Row> base = definitions(JobsAudit.base(ctx, 0, ACTIONS), snapshot);
+    Dataset<Row> events = filled(base);
+    Dataset<Row> imputed = snapImpute(ctx, snapshot, base, events.schema());
+    Dataset<Row> out = imputed == null ? events : events.unionByName(imputed);
+    if (out.isEmpty()) {
+      throw new NoNewDataException("no job definition events in the window", true);
+    }
+    return out;
+  }
+
+  /** job_status_silver rows from the jobs audit base ({@link JobsAudit#flatten}); the snapshot may be null. */
+  public static Dataset<Row> events(Dataset<Row> base, Dataset<Row> snapshot) {
+    return filled(definitions(base, snapshot));
+  }
+
+  /** The job id and name of each definition event, and the snapshot's values as of it. */
+  private static Dataset<Row> definitions(Dataset<Row> base, Dataset<Row> snapshot) {
     Column action = col("actionName");
     base = base.withColumn("jobId", when(action.equalTo("create"),
                 get_json_object(col("response.result"), "$.job_id").cast("long"))
@@ -81,13 +97,7 @@ public final class JobStatusSilver implements Module {
           .withColumn("lookup_settings", lit(null).cast("string"))
           .withColumn("snap_run_as_user_name", lit(null).cast("string"));
     }
-    Dataset<Row> events = filled(base);
-    Dataset<Row> imputed = snapImpute(ctx, snapshot, base, events.schema());
-    Dataset<Row> out = imputed == null ? events : events.unionByName(imputed);
-    if (out.isEmpty()) {
-      throw new NoNewDataException("no job definition events in the window", true);
-    }
-    return out;
+    return base;
   }
 
   /** Steps 5-8 over the audit events: settings, audit meta and legacy tasks. */

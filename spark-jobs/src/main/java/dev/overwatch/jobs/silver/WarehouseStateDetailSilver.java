@@ -2,18 +2,11 @@ package dev.overwatch.jobs.silver;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.greatest;
 import static org.apache.spark.sql.functions.last;
-import static org.apache.spark.sql.functions.lag;
 import static org.apache.spark.sql.functions.lead;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.not;
-import static org.apache.spark.sql.functions.row_number;
-import static org.apache.spark.sql.functions.sequence;
-import static org.apache.spark.sql.functions.size;
-import static org.apache.spark.sql.functions.sum;
-import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.unix_millis;
 import static org.apache.spark.sql.functions.when;
 
@@ -50,8 +43,9 @@ public final class WarehouseStateDetailSilver implements Module {
   public static final TargetTable TARGET = TargetTable.merge("warehouse_state_detail_silver", WriteMode.MERGE,
       List.of("warehouse_id", "state", "unixTimeMS_state_start"), List.of("state_start_date", "unixTimeMS_state_start"),
       List.of(TargetTable.ORG, "state_start_date"), 30);
+  /** 2011 (jobrun_silver) is declared so that it runs first in the silver layer: SQL job runs end audit states. */
   public static final ModuleSpec SPEC = ModuleSpec.of(2022, "Silver_WarehouseStateDetail", Layer.SILVER,
-      Scope.WAREHOUSE_EVENTS, TARGET, 1004, 1013);
+      Scope.WAREHOUSE_EVENTS, TARGET, 1004, 1013, JobRunSilver.SPEC.id());
 
   static final List<String> RUNNING_STATES = List.of("CREATING", "STARTING", "RUNNING", "SCALED_UP", "SCALED_DOWN");
   static final List<String> NOT_DBU_BILLABLE = List.of("STARTING", "TERMINATING", "CREATING", "RESTARTING",
@@ -59,8 +53,11 @@ public final class WarehouseStateDetailSilver implements Module {
   /** The state after one of these starts a new uptime count (state_transition_flag). */
   static final List<String> RESET_AFTER = List.of("TERMINATING", "RESTARTING", "EDITED", "TERMINATING_IMPUTED",
       "STOPPING");
-  static final String PERMANENT_DELETE = "PERMENANT_DELETE";
-  private static final long DAY_MS = 86_400_000L;
+  /** States that switch a warehouse off (costs.md 5). */
+  static final List<String> STOPS = List.of("STOPPING", "STOPPED", "TERMINATING", "TERMINATING_IMPUTED", "DELETED");
+  static final String PERMANENT_DELETE = StateIntervals.PERMANENT_DELETE;
+  private static final StateIntervals INTERVALS = new StateIntervals("warehouse_id", "state", "current_num_clusters",
+      "target_num_clusters", "state_transition_flag", "state_transition_flag_sum", RESET_AFTER, NOT_DBU_BILLABLE);
 
   @Override
   public ModuleSpec spec() {
@@ -75,7 +72,7 @@ public final class WarehouseStateDetailSilver implements Module {
     if (export.isPresent()) {
       events = fromExport(ctx, export.get());
     } else if (audit != null) {
-      events = fromAudit(audit);
+      events = imputeJobRunEnds(ctx, fromAudit(audit));
     } else {
       throw new NoNewDataException("no warehouse events: neither warehouseEvents nor audit_log_bronze", false);
     }
@@ -119,6 +116,40 @@ public final class WarehouseStateDetailSilver implements Module {
         .where(col("warehouse_id").isNotNull().and(col("state").isNotNull()));
   }
 
+  /**
+   * costs.md 1.1 for SQL warehouses (modules.md 2022, decision 1103), audit path only (an export has the real
+   * STOPPING/STOPPED events): a running audit state that is followed by no stop (the last state, or a start
+   * again) gets a TERMINATING_IMPUTED state at the latest end of the SQL-warehouse job runs on the warehouse
+   * ({@code clusterType = sqlWarehouse}) that ended while it ran. Every such state, not only the latest, so that
+   * a rerun over the same 30 days imputes the same rows after the warehouse was started again.
+   */
+  static Dataset<Row> imputeJobRunEnds(ModuleContext ctx, Dataset<Row> events) {
+    if (!ctx.tableExists(JobRunSilver.TARGET)) {
+      return events;
+    }
+    return imputeJobRunEnds(events, ctx.readIncremental(JobRunSilver.TARGET, 30));
+  }
+
+  /** {@link #imputeJobRunEnds} over rows of jobrun_silver (organization_id, clusterId, clusterType, TaskExecutionRunTime). */
+  static Dataset<Row> imputeJobRunEnds(Dataset<Row> events, Dataset<Row> jobRuns) {
+    Dataset<Row> runEnds = jobRuns
+        .where(col("clusterType").equalTo("sqlWarehouse").and(col("TaskExecutionRunTime.endEpochMS").isNotNull()))
+        .select(col("organization_id"), col("clusterId").as("warehouse_id"),
+            col("TaskExecutionRunTime.endEpochMS").as("__runEnd"));
+    WindowSpec byTime = INTERVALS.byTime();
+    Dataset<Row> unstopped = events
+        .withColumn("__next", lead(col("timestamp"), 1).over(byTime))
+        .withColumn("__nextState", lead(col("state"), 1).over(byTime))
+        .where(not(col("state").isin(STOPS.toArray()))
+            .and(col("__nextState").isNull().or(not(col("__nextState").isin(STOPS.toArray())))));
+    Dataset<Row> imputed = unstopped.join(runEnds, ClusterSpecSilver.seq(List.of("organization_id", "warehouse_id")))
+        .where(col("__runEnd").gt(col("timestamp")).and(col("__next").isNull().or(col("__runEnd").lt(col("__next")))))
+        .groupBy("organization_id", "warehouse_id", "timestamp").agg(max("__runEnd").as("__runEnd"))
+        .select(col("organization_id"), col("warehouse_id"), lit("TERMINATING_IMPUTED").as("state"),
+            lit(null).cast("long").as("cluster_count"), col("__runEnd").as("timestamp"));
+    return events.select("organization_id", "warehouse_id", "state", "cluster_count", "timestamp").unionByName(imputed);
+  }
+
   /** Per warehouse, when it was deleted (deleteEndpoint and deleteWarehouse: decision 401). */
   static Dataset<Row> deletes(Dataset<Row> audit) {
     return audit.where("serviceName = 'databrickssql' AND actionName IN ('deleteEndpoint', 'deleteWarehouse')"
@@ -146,10 +177,10 @@ public final class WarehouseStateDetailSilver implements Module {
       events = events.withColumn("min_num_clusters", lit(null).cast("long"))
           .withColumn("max_num_clusters", lit(null).cast("long"));
     }
-    WindowSpec byTime = Window.partitionBy("organization_id", "warehouse_id").orderBy(col("timestamp"), col("state"));
+    WindowSpec byTime = INTERVALS.byTime();
     WindowSpec before = byTime.rowsBetween(Window.unboundedPreceding(), -1);
     Column known = when(col("state").isin(RUNNING_STATES.toArray()), lit(true))
-        .when(col("state").isin("STOPPING", "STOPPED", "TERMINATING", "TERMINATING_IMPUTED", "DELETED"), lit(false));
+        .when(col("state").isin(STOPS.toArray()), lit(false));
     events = events.withColumn("__known", known)
         .withColumn("isRunning", coalesce(col("__known"), last(col("__known"), true).over(before), lit(false)));
     Column sized = coalesce(col("cluster_count"), col("min_num_clusters"));
@@ -159,52 +190,6 @@ public final class WarehouseStateDetailSilver implements Module {
     events = events.withColumn("target_num_clusters", when(not(col("isRunning")), lit(0L))
         .when(col("state").equalTo("CREATING"), coalesce(col("min_num_clusters"), col("current_num_clusters")))
         .otherwise(coalesce(col("max_num_clusters"), col("current_num_clusters"))).cast("long"));
-    events = events.withColumn("unixTimeMS_state_start", col("timestamp"))
-        .withColumn("unixTimeMS_state_end", coalesce(lead(col("timestamp"), 1).over(byTime).minus(1), lit(untilTS)));
-    if (deletes != null) {
-      events = cutAtDeletion(events, deletes);
-    }
-    events = events.withColumn("state_transition_flag", when(lag(col("state"), 1).over(byTime)
-        .isin(RESET_AFTER.toArray()).or(not(col("isRunning"))), lit(1)).otherwise(lit(0)));
-    events = events.withColumn("state_transition_flag_sum",
-        sum(col("state_transition_flag")).over(byTime.rowsBetween(Window.unboundedPreceding(), Window.currentRow())));
-    Column startTs = RuntimeStruct.secondsTimestamp(col("unixTimeMS_state_start"));
-    Column endTs = RuntimeStruct.secondsTimestamp(col("unixTimeMS_state_end"));
-    events = events.withColumn("timestamp_state_start", startTs)
-        .withColumn("timestamp_state_end", endTs)
-        .withColumn("state_start_date", to_date(col("timestamp_state_start")))
-        .withColumn("uptime_in_state_S",
-            col("unixTimeMS_state_end").minus(col("unixTimeMS_state_start")).cast("double").divide(1000));
-    WindowSpec sinceRestart = Window.partitionBy("organization_id", "warehouse_id", "state_transition_flag_sum")
-        .orderBy("unixTimeMS_state_start").rowsBetween(Window.unboundedPreceding(), Window.currentRow());
-    events = events.withColumn("uptime_since_restart_S", coalesce(when(col("state_transition_flag").equalTo(1), lit(0.0))
-        .otherwise(sum(col("uptime_in_state_S")).over(sinceRestart)), lit(0.0)));
-    return events.select(col("organization_id"), col("warehouse_id"), col("isRunning"), col("timestamp"),
-        col("state"), col("current_num_clusters"), col("target_num_clusters"), col("unixTimeMS_state_start"),
-        col("unixTimeMS_state_end"), col("state_transition_flag"), col("state_transition_flag_sum"),
-        col("timestamp_state_start"), col("timestamp_state_end"), col("state_start_date"), col("uptime_in_state_S"),
-        col("uptime_since_restart_S"), col("isRunning").as("cloud_billable"),
-        col("isRunning").and(not(col("state").isin(NOT_DBU_BILLABLE.toArray()))).as("databricks_billable"),
-        col("uptime_in_state_S").divide(3600).as("uptime_in_state_H"),
-        sequence(col("state_start_date"), to_date(col("timestamp_state_end"))).as("state_dates"),
-        size(sequence(col("state_start_date"), to_date(col("timestamp_state_end")))).as("days_in_state"));
-  }
-
-  /** The last state of a deleted warehouse ends at the deletion; a zero-length PERMENANT_DELETE state follows. */
-  private static Dataset<Row> cutAtDeletion(Dataset<Row> events, Dataset<Row> deletes) {
-    Dataset<Row> withLast = events.withColumn("__last", row_number().over(Window.partitionBy("organization_id",
-        "warehouse_id").orderBy(col("timestamp").desc(), col("state").desc())).equalTo(1));
-    Dataset<Row> joined = withLast.join(deletes, ClusterSpecSilver.seq(List.of("organization_id", "warehouse_id")), "left");
-    Column cut = col("__last").and(col("deletedAt").isNotNull()).and(col("deletedAt").geq(col("unixTimeMS_state_start")));
-    joined = joined.withColumn("unixTimeMS_state_end", when(cut, col("deletedAt")).otherwise(col("unixTimeMS_state_end")));
-    Dataset<Row> marker = joined.where(cut)
-        .withColumn("timestamp", greatest(col("deletedAt"), col("unixTimeMS_state_start")).plus(1))
-        .withColumn("state", lit(PERMANENT_DELETE))
-        .withColumn("unixTimeMS_state_start", col("timestamp"))
-        .withColumn("unixTimeMS_state_end", col("timestamp"))
-        .withColumn("isRunning", lit(false))
-        .withColumn("current_num_clusters", lit(0L))
-        .withColumn("target_num_clusters", lit(0L));
-    return joined.unionByName(marker).drop("__last", "deletedAt");
+    return INTERVALS.intervals(events, deletes, untilTS);
   }
 }

@@ -8,8 +8,10 @@ import dev.overwatch.api.v1alpha1.OverwatchDeployment;
 import dev.overwatch.jobs.AuditFixtures;
 import dev.overwatch.jobs.Modules;
 import dev.overwatch.jobs.TestSpark;
+import dev.overwatch.jobs.config.DeploymentValidator;
 import dev.overwatch.jobs.engine.FaultInjection;
 import dev.overwatch.jobs.engine.Layer;
+import dev.overwatch.jobs.engine.ModuleRegistry;
 import dev.overwatch.jobs.engine.ModuleResult;
 import dev.overwatch.jobs.engine.ModuleResult.Outcome;
 import dev.overwatch.jobs.engine.Pipeline;
@@ -120,6 +122,27 @@ class AccountsNotebooksChainTest {
     List<String> consumerViews = rows("SHOW VIEWS IN " + CONSUMER, 1);
     assertFalse(consumerViews.contains("accountlogin") || consumerViews.contains("accountmod"), consumerViews.toString());
     assertTrue(consumerViews.containsAll(List.of("notebook", "notebookcommands")), consumerViews.toString());
+    // spec.publishSensitiveViews (presentation.md 7.8, decision 1104): accountlogin also in the consumer database on
+    // explicit opt-in, dropped from there when the opt-in is withdrawn; unknown names are refused by field.
+    ModuleRegistry sensitive = new ModuleRegistry(List.of(new AccountLoginGold(), new AccountModGold()));
+    d.getSpec().publishSensitiveViews = List.of("accountlogin");
+    new Pipeline(spark, sensitive, r -> { }).run(new RunSettings(d, RunSettings.newRunId(),
+        Instant.parse("2026-10-06T00:00:00Z"), List.of(Layer.PRESENTATION), Set.of(), Set.of(), Set.of(),
+        FaultInjection.none()));
+    consumerViews = rows("SHOW VIEWS IN " + CONSUMER, 1);
+    assertTrue(consumerViews.contains("accountlogin") && !consumerViews.contains("accountmod"), consumerViews.toString());
+    assertEquals(rows("SELECT request_id FROM " + ETL + ".accountlogin ORDER BY request_id"),
+        rows("SELECT request_id FROM " + CONSUMER + ".accountlogin ORDER BY request_id"));
+    assertTrue(rows("SHOW VIEWS IN " + ETL, 1).containsAll(List.of("accountlogin", "accountmod")), "ETL keeps both");
+    d.getSpec().publishSensitiveViews = List.of();
+    new Pipeline(spark, sensitive, r -> { }).run(new RunSettings(d, RunSettings.newRunId(),
+        Instant.parse("2026-10-06T00:00:00Z"), List.of(Layer.PRESENTATION), Set.of(), Set.of(), Set.of(),
+        FaultInjection.none()));
+    assertFalse(rows("SHOW VIEWS IN " + CONSUMER, 1).contains("accountlogin"), "withdrawn opt-in drops the view");
+    d.getSpec().publishSensitiveViews = List.of("accountmod", "pipreport");
+    assertEquals(List.of("spec.publishSensitiveViews[1]: not a sensitive view: 'pipreport' (allowed: accountlogin,"
+        + " accountmod)"), DeploymentValidator.validate(d));
+    d.getSpec().publishSensitiveViews = List.of();
 
     // notebook (presentation.md 3.7): successful metadata actions only (no 403, no runCommand).
     assertEquals(List.of("organization_id:string", "workspace_name:string", "notebook_id:string",

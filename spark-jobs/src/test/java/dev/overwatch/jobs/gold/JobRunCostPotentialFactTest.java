@@ -8,8 +8,14 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.apache.spark.sql.functions.lit;
 
+import dev.overwatch.jobs.DataDictionary;
 import dev.overwatch.jobs.TestSpark;
+import dev.overwatch.jobs.bronze.AuditLogBronze;
+import dev.overwatch.jobs.silver.JobRunSilver;
+import dev.overwatch.jobs.silver.JobStatusSilver;
+import dev.overwatch.jobs.silver.JobsAudit;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,6 +33,20 @@ class JobRunCostPotentialFactTest {
   private static final double EPS = 1e-9;
   private static final String V = RunClusterStates.EXACT;
   private final SparkSession spark = TestSpark.session();
+
+  /**
+   * The job and jobrun views' types are those docs/data-dictionary documents: the views' SELECT over the gold rows
+   * the modules compute from silver rows of the audit log's shape (schemas only, no Spark job).
+   */
+  @Test
+  void jobAndJobRunViewsMatchTheDictionary() {
+    Dataset<Row> bronze = spark.createDataFrame(List.of(), AuditLogBronze.MASTER_SCHEMA);
+    Dataset<Row> status = JobStatusSilver.events(JobsAudit.flatten(bronze, JobStatusSilver.ACTIONS), null);
+    Dataset<Row> runs = JobRunSilver.runs(JobsAudit.flatten(bronze, JobRunSilver.ACTIONS), status, null, null);
+    // The writer adds workspace_name to every gold row.
+    DataDictionary.assertDocuments(JobGold.VIEW, JobGold.job(status).withColumn("workspace_name", lit("w")));
+    DataDictionary.assertDocuments(JobRunGold.VIEW, JobRunGold.jobRun(runs).withColumn("workspace_name", lit("w")));
+  }
 
   @Test
   void sharesCostsUtilisationAndReasons() {

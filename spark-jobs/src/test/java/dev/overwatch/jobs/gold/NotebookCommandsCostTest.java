@@ -83,6 +83,48 @@ class NotebookCommandsCostTest {
     assertTrue(x.getAs("timestamp").toString().startsWith("2025-10-05 08:10:00"), x.toString());
   }
 
+  /**
+   * A busy interactive cluster (400 overlapping commands over 48 half-hour states): the plan has no cartesian or
+   * nested-loop join (each range join also matches on the hour), and the commands' costs add up to what the
+   * cluster cost while any of them ran.
+   */
+  @Test
+  void busyClusterCostsAddUpWithoutACartesianPlan() {
+    long stateMs = 1_800_000L;
+    Dataset<Row> states = spark.range(48).selectExpr("'42' AS organization_id", "'busy' AS cluster_id",
+        T + "L + id * " + stateMs + "L AS unixTimeMS_state_start",
+        T + "L + (id + 1) * " + stateMs + "L - 1 AS unixTimeMS_state_end", "1.0 + id * 0.01 AS total_DBU_cost",
+        "CAST(NULL AS STRING) AS cost_null_reason", "'busy-cluster' AS cluster_name", "map('team', 'bi') AS custom_tags",
+        "'i3.xlarge' AS node_type_id", "4 AS current_num_workers", "'RUNNING' AS state");
+    // Command i starts at T + 210 s * i and runs 600 s: up to three run at once, their union is one span.
+    Dataset<Row> audit = spark.range(400).selectExpr("'42' AS organization_id", "'notebook' AS serviceName",
+        "'runCommand' AS actionName", "named_struct('notebookId', 'nb-1', 'clusterId', 'busy', 'commandId', concat('b', id),"
+            + " 'commandText', 'select 1', 'executionTime', '600', 'status', 'finished') AS requestParams",
+        "'10.0.0.1' AS sourceIPAddress", "named_struct('email', 'a@example.com') AS userIdentity",
+        "named_struct('errorMessage', CAST(NULL AS STRING), 'result', CAST(NULL AS STRING), 'statusCode', 200L) AS response",
+        "'browser' AS userAgent", T + "L + id * 210000L AS timestamp", "xxhash64(id) AS hashKey");
+    Dataset<Row> notebooks = spark.sql("SELECT '42' AS organization_id, 'nb-1' AS notebook_id, " + (T - HOUR)
+        + "L AS unixTimeMS, '/Users/a/etl' AS notebook_path, 'etl' AS notebook_name, CAST(NULL AS STRING) AS new_name,"
+        + " CAST(NULL AS STRING) AS new_path, CAST(NULL AS STRING) AS parent_path");
+    Dataset<Row> commands = NotebookCommandsGold.commands(audit, notebooks, states);
+    String plan = commands.queryExecution().executedPlan().toString();
+    assertTrue(!plan.contains("CartesianProduct") && !plan.contains("NestedLoopJoin"), plan);
+    Row total = commands.selectExpr("sum(estimated_dbu_cost)", "count(cost_reason)", "count(*)").first();
+    long u0 = T;
+    long u1 = T + 399 * 210_000L + 600_000L;
+    double expected = 0;
+    for (int k = 0; k < 48; k++) {
+      long s0 = T + k * stateMs;
+      long s1 = s0 + stateMs - 1;
+      if (s0 < u1) {
+        expected += (1.0 + k * 0.01) * (Math.min(u1, s1) - Math.max(u0, s0)) / (double) (s1 - s0);
+      }
+    }
+    assertEquals(400L, total.getLong(2));
+    assertEquals(0L, total.getLong(1), "every command costed");
+    assertEquals(expected, total.getDouble(0), 1e-9);
+  }
+
   private static String state(String cluster, long start, long end, String cost, String state) {
     String reason = cost.equals("null") ? "'no price'" : "CAST(NULL AS STRING)";
     return "('42', '" + cluster + "', " + start + "L, " + end + "L, CAST(" + cost + " AS DOUBLE), " + reason

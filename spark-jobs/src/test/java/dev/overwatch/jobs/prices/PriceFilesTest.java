@@ -170,4 +170,74 @@ class PriceFilesTest {
         List.of(new Period("jobsLight", D5, D1, false)), SNAP);
     assertTrue(backwards.get(0).problem().contains("before activeFrom"));
   }
+
+  @Test
+  void warehouseRateFileBecomesType2RowsByDateRejectsBadRowsAndNeverRewritesHistory() {
+    List<WarehouseDbuDetails.Size> aws = WarehouseDbuDetails.bundled("AWS");
+    String csv = """
+        Cluster_Size,TOTAL_DBUS,activeFrom,driver_size
+        medium,28,2026-11-05,
+        Medium,30,2026-11-08,
+        Small,13,2020-01-01,
+        Custom XL,100,2026-11-05,m5.24xlarge
+        Large,lots,2026-11-05,
+        ,5,2026-11-05,
+        Large,40,11/05/2026,
+        Medium,31,2026-11-08,
+        """;
+    WarehouseDbuCsv.Parsed parsed = WarehouseDbuCsv.parse(csv, "rates.csv", WarehouseDbuDetails.byKey(aws));
+    assertEquals(List.of(6L, 7L, 8L, 9L), parsed.rejected().stream().map(PriceCsv.Rejected::line).toList());
+    assertEquals(List.of("total_dbus is not a whole number >= 0: 'lots'", "cluster_size is empty",
+        "activeFrom is not a date (yyyy-MM-dd): '11/05/2026'", "duplicate cluster_size Medium from 2026-11-08 (first on line 3)"),
+        parsed.rejected().stream().map(PriceCsv.Rejected::reason).toList());
+    assertEquals("rates.csv", parsed.rejected().get(0).source());
+
+    // First run: bundled sizes from the primordial date, the file's rates from their dates (Small's 2020 row from D1).
+    WarehouseDbuCsv.Plan first = WarehouseDbuCsv.plan(Map.of(), parsed.rows(), aws, D1, "rates.csv");
+    assertEquals(List.of(), first.closes());
+    assertEquals(List.of(), first.rejected());
+    assertEquals(List.of("Medium|i3.8xlarge|24|2026-11-01|2026-11-05", "Medium|i3.8xlarge|28|2026-11-05|2026-11-08",
+        "Medium|i3.8xlarge|30|2026-11-08|null"), versions(first.inserts(), "Medium"));
+    assertEquals(List.of("Small|i3.4xlarge|13|2026-11-01|null"), versions(first.inserts(), "Small"));
+    assertEquals(List.of("Custom XL|m5.24xlarge|100|2026-11-05|null"), versions(first.inserts(), "Custom XL"));
+    assertEquals(aws.size() + 3, first.inserts().size(), "every bundled size, two more Medium rows and Custom XL");
+
+    // Rerun with the same file: nothing to write.
+    Map<String, List<WarehouseDbuCsv.Version>> stored = new java.util.HashMap<>();
+    first.inserts().forEach(v -> stored.computeIfAbsent(WarehouseDbuDetails.normalise(v.rate().clusterSize()),
+        k -> new java.util.ArrayList<>()).add(new WarehouseDbuCsv.Version(v.rate(), v.activeFrom(), v.activeUntil(),
+        true, false)));
+    WarehouseDbuCsv.Plan again = WarehouseDbuCsv.plan(stored, parsed.rows(), aws, D1, "rates.csv");
+    assertEquals(List.of(), again.inserts());
+    assertEquals(List.of(), again.closes());
+    assertEquals(List.of(), again.rejected());
+
+    // A later rate closes the open row on its date; rows that would rewrite stored history are rejected by line.
+    WarehouseDbuCsv.Parsed later = WarehouseDbuCsv.parse("""
+        cluster_size,total_dbus,activeFrom
+        Medium,32,2026-11-09
+        Medium,25,2026-11-06
+        Small,14,2026-11-01
+        """, "rates.csv", WarehouseDbuDetails.byKey(aws));
+    WarehouseDbuCsv.Plan change = WarehouseDbuCsv.plan(stored, later.rows(), aws, D1, "rates.csv");
+    assertEquals(List.of("Medium|i3.8xlarge|30|2026-11-08|2026-11-09"), versions(change.closes(), "Medium"));
+    assertEquals(List.of("Medium|i3.8xlarge|32|2026-11-09|null"), versions(change.inserts(), "Medium"));
+    assertEquals(1, change.inserts().size());
+    assertEquals(List.of(3L, 4L), change.rejected().stream().map(PriceCsv.Rejected::line).toList());
+    assertTrue(change.rejected().get(0).reason().contains("before the open row of Medium (from 2026-11-08)"),
+        change.rejected().get(0).reason());
+    assertTrue(change.rejected().get(1).reason().contains("stored row of Small from 2026-11-01 has another rate"),
+        change.rejected().get(1).reason());
+
+    IllegalArgumentException noDate = assertThrows(IllegalArgumentException.class,
+        () -> WarehouseDbuCsv.parse("cluster_size,total_dbus\nSmall,12\n", "s3a://b/rates.csv", Map.of()));
+    assertTrue(noDate.getMessage().contains("s3a://b/rates.csv: the header has no activeFrom column"), noDate.getMessage());
+  }
+
+  private static List<String> versions(List<WarehouseDbuCsv.Version> versions, String size) {
+    return versions.stream().filter(v -> v.rate().clusterSize().equals(size))
+        .sorted(java.util.Comparator.comparing(WarehouseDbuCsv.Version::activeFrom))
+        .map(v -> String.join("|", v.rate().clusterSize(), v.rate().driverSize(), String.valueOf(v.rate().totalDbus()),
+            String.valueOf(v.activeFrom()), String.valueOf(v.activeUntil()))).toList();
+  }
 }

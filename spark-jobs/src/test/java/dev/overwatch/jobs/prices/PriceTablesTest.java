@@ -80,12 +80,29 @@ class PriceTablesTest {
         i3.xlarge,not-a-price,,,
         """);
     spec.prices.instanceDetailsCsv = csv.toString();
+    //    The warehouse rate file (decision 1102): Medium's new rate from 2026-11-07 closes its seeded row that day.
+    Path rates = dir.resolve("warehouse-rates.csv");
+    Files.writeString(rates, """
+        cluster_size,total_dbus,activeFrom
+        Medium,28,2026-11-07
+        Small,twelve,2026-11-07
+        """);
+    spec.prices.warehouseDbuDetailsCsv = rates.toString();
     Instant snap3 = Instant.parse("2026-11-07T06:00:00Z");
     PriceRefresh.Outcome repriced = refresh(store, spec, spec.workspaces.get(0), snap3);
-    assertEquals(2, repriced.rowsClosed());
-    assertEquals(3, repriced.rowsOpened());
-    assertEquals(1, repriced.rejected().size());
+    assertEquals(3, repriced.rowsClosed());
+    assertEquals(4, repriced.rowsOpened());
+    assertEquals(2, repriced.rejected().size());
     assertTrue(repriced.rejected().get(0).reason().contains("Compute_Contract_Price is not a number"));
+    assertEquals(rates + ":3:total_dbus is not a whole number >= 0: 'twelve'", repriced.rejected().get(1).source() + ":"
+        + repriced.rejected().get(1).line() + ":" + repriced.rejected().get(1).reason());
+    long nov7 = Instant.parse("2026-11-07T00:00:00Z").toEpochMilli();
+    assertEquals(List.of("2026-11-01..2026-11-07 " + nov7 + " false 24 i3.8xlarge run-" + snap1,
+        "2026-11-07..null null true 28 i3.8xlarge run-" + snap3), spark.sql("SELECT concat_ws(' ', concat(activeFrom, '..',"
+        + " coalesce(cast(activeUntil AS string), 'null')), coalesce(cast(activeUntilEpochMillis AS string), 'null'),"
+        + " isActive, total_dbus, driver_size, Overwatch_RunID) FROM prices_etl.warehouseDbuDetails WHERE organization_id = '"
+        + AWS_ORG + "' AND cluster_size = 'Medium' ORDER BY activeFrom").collectAsList().stream().map(r -> r.getString(0))
+        .toList());
     assertEquals(List.of("2026-11-01..2026-11-07 false 0.192 run-" + snap1, "2026-11-07..null true 0.15 run-" + snap3),
         history(AWS_ORG, "m5.xlarge"));
     assertEquals(List.of("2026-11-01..null true 0.5 run-" + snap3), history(AWS_ORG, "x9.custom"));
@@ -103,6 +120,7 @@ class PriceTablesTest {
     // 5. Type-2 validation: valid as written; a hand edit that overlaps fails naming the key.
     ModuleContext ctx = context(store, spec, spec.workspaces.get(0), Instant.parse("2026-11-08T06:00:00Z"));
     assertEquals(List.of(), PriceTables.validate(ctx));
+    assertEquals(List.of(), WarehouseDbuDetails.validate(ctx));
     PriceTables.requireValid(ctx);
     spark.sql("INSERT INTO prices_etl.instanceDetails (organization_id, workspace_name, API_Name, vCPUs, Memory_GB, "
         + "Compute_Contract_Price, Hourly_DBUs, isActive, activeFrom, activeUntil) VALUES ('" + AWS_ORG + "', 'aws-ws', "
