@@ -2,7 +2,6 @@ package dev.overwatch.jobs.bronze;
 
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
-import static org.apache.spark.sql.functions.expr;
 import static org.apache.spark.sql.functions.from_json;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.to_json;
@@ -224,10 +223,5 @@ final class SparkEventNormalisation {
       return df;
     }
     return df.withColumn("TaskMetrics", SchemaEnforcer.dropFields(col("TaskMetrics"), List.of("UpdatedBlocks")));
-  }
-
-  /** The Event name of a raw line, or null when the line is not a JSON object with an Event. */
-  static Column eventOf(String lineColumn) {
-    return expr("get_json_object(`" + lineColumn + "`, '$.Event')");
   }
 }

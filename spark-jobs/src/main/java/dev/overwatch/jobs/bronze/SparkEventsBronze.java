@@ -10,7 +10,6 @@ import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.max;
 import static org.apache.spark.sql.functions.row_number;
 import static org.apache.spark.sql.functions.struct;
-import static org.apache.spark.sql.functions.substring;
 import static org.apache.spark.sql.functions.to_date;
 import static org.apache.spark.sql.functions.to_json;
 import static org.apache.spark.sql.functions.when;
@@ -27,6 +26,7 @@ import dev.overwatch.jobs.engine.TargetTable;
 import dev.overwatch.jobs.sources.EventLogDiscovery;
 import dev.overwatch.jobs.sources.EventLogFile;
 import dev.overwatch.jobs.sources.EventLogFile.Layout;
+import dev.overwatch.jobs.sources.EventLineCheck;
 import dev.overwatch.jobs.sources.EventLogReader;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -131,8 +131,9 @@ public final class SparkEventsBronze implements Module {
       throw new NoNewDataException("no new complete Spark event-log files in the window", true);
     }
     List<EventLogFile> identified = identify(discovery, toLoad);
-    Dataset<Row> lines = stage(spark, EventLogReader.read(spark, identified.stream().map(EventLogFile::filename).toList()),
-        ctx.tempDir() + "/lines");
+    // Each line is checked as it is read (one streaming parse), so the checks below only filter staged columns.
+    Dataset<Row> lines = stage(spark, EventLogReader.read(spark,
+        identified.stream().map(EventLogFile::filename).toList(), LINE_CHECK), ctx.tempDir() + "/lines");
 
     // An unreadable file is all-or-nothing: its lines are dropped (no partial app), the file is quarantined once.
     Map<String, String> unreadable = new HashMap<>();
@@ -145,20 +146,13 @@ public final class SparkEventsBronze implements Module {
         col("filename").as("source"), concat(lit("line "), col("lineNo").cast("string")).as("position"),
         concat(lit("unreadable event-log file: "), col("error")).as("reason"), lit(null).cast("string").as("record")));
     Dataset<Row> readable = lines.where(col("error").isNull()
-        .and(col("filename").isin(unreadable.keySet().toArray()).unary_$bang()))
-        .where("trim(line) <> ''");
-    Column event = SparkEventNormalisation.eventOf("line");
-    ctx.quarantine(readable.where(event.isNull()).select(lit(org).as("organization_id"),
-        col("filename").as("source"), concat(lit("line "), col("lineNo").cast("string")).as("position"),
-        lit("not a JSON Spark listener event").as("reason"), col("line").as("record")));
-    // A number field holding something else (e.g. "Timestamp": "yesterday") would turn the inferred column into a
-    // string whose cast to the master schema fails the module on every run: quarantine the event instead.
-    Column badNumber = badNumber("line");
-    Dataset<Row> events = readable.where(event.isNotNull()).withColumn("reason", badNumber);
-    ctx.quarantine(events.where(col("reason").isNotNull()).select(lit(org).as("organization_id"),
+        .and(col("filename").isin(unreadable.keySet().toArray()).unary_$bang()));
+    // Not an event, or a number field holding something else (e.g. "Timestamp": "yesterday"), which would turn the
+    // inferred column into a string whose cast to the master schema fails the module on every run.
+    ctx.quarantine(readable.where(col("reason").isNotNull()).select(lit(org).as("organization_id"),
         col("filename").as("source"), concat(lit("line "), col("lineNo").cast("string")).as("position"),
         col("reason"), col("line").as("record")));
-    Dataset<Row> good = events.where(col("reason").isNull()).select("filename", "line");
+    Dataset<Row> good = readable.where(col("reason").isNull()).select("filename", "line", "sample");
     if (good.isEmpty()) {
       throw new NoNewDataException("the new Spark event-log files hold no readable events", true);
     }
@@ -171,18 +165,8 @@ public final class SparkEventsBronze implements Module {
       "Stage Info.Stage Attempt ID", "Stage Info.Submission Time", "Stage Info.Completion Time", "Task Info.Task ID",
       "Task Info.Launch Time", "Task Info.Finish Time", "Task Info.Attempt");
 
-  /** Why an event's number field is not a number, or null. */
-  static Column badNumber(String lineColumn) {
-    Column reason = lit(null).cast("string");
-    for (int i = NUMBER_FIELDS.size() - 1; i >= 0; i--) {
-      String field = NUMBER_FIELDS.get(i);
-      String path = "$" + Arrays.stream(field.split("\\.")).map(p -> "['" + p + "']").collect(Collectors.joining());
-      Column value = get_json_object(col(lineColumn), path);
-      reason = when(value.isNotNull().and(value.rlike("^-?[0-9]{1,18}$").unary_$bang()),
-          concat(lit("event field " + field + " is not a number: "), substring(value, 1, 200))).otherwise(reason);
-    }
-    return reason;
-  }
+  /** The per-line check done while reading (EventLogReader). */
+  static final EventLineCheck LINE_CHECK = new EventLineCheck(NUMBER_FIELDS);
 
   // ------------------------------------------------------------------ discovery inputs
 
@@ -325,7 +309,8 @@ public final class SparkEventsBronze implements Module {
     // Scrubbed Properties keys can collide (e.g. "a.b" and "ab"); keep the last rather than fail.
     conf.set("spark.sql.mapKeyDedupPolicy", "LAST_WIN");
     try {
-      StructType inferred = spark.read().json(good.select("line").as(Encoders.STRING())).schema();
+      // Inferred over one line per type signature and file (EventLogReader): the same schema as over all lines.
+      StructType inferred = spark.read().json(good.where(col("sample")).select("line").as(Encoders.STRING())).schema();
       Dataset<Row> parsed = good.select(col("filename").as("__filename"), from_json(col("line"), inferred).as("e"))
           .select(col("__filename"), col("e.*"));
       Dataset<Row> normalised = SparkEventNormalisation.normalise(parsed);

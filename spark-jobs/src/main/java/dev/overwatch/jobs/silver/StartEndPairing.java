@@ -1,5 +1,6 @@
 package dev.overwatch.jobs.silver;
 
+import static org.apache.spark.sql.functions.broadcast;
 import static org.apache.spark.sql.functions.coalesce;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.date_sub;
@@ -26,6 +27,8 @@ public record StartEndPairing(List<String> keys, int lagDays) {
   private static final String END_PREFIX = "__end_";
   private static final String ENDED = "__ended";
   private static final String START_FILE_MS = "__startFileCreateEpochMS";
+  /** The key columns that name one application (the leading keys of every Spark UI pairing). */
+  private static final List<String> APP = List.of("organization_id", "clusterId", "SparkContextID");
 
   public StartEndPairing {
     keys = List.copyOf(keys);
@@ -39,7 +42,17 @@ public record StartEndPairing(List<String> keys, int lagDays) {
    * the window its events belong to would otherwise be lost.
    */
   public Dataset<Row> pair(Dataset<Row> starts, Dataset<Row> ends, String startTime, String endTime, TimeWindow window) {
+    long from = window.fromTS();
     Dataset<Row> s = starts.withColumnRenamed("fileCreateEpochMS", START_FILE_MS);
+    // Only applications with events in this window can open or close a row: a start read through the lag alone
+    // (its file ingested earlier) was paired and written when its file was ingested, and its app gains nothing
+    // now unless an end of the same app arrived. Scoping the lag read to those apps keeps an incremental run in
+    // proportion to its new data instead of re-pairing every application of the last lagDays.
+    if (keys.size() > APP.size() && keys.subList(0, APP.size()).equals(APP)) {
+      Dataset<Row> apps = ends.select(SparkUiEvents.cols(APP))
+          .union(s.where(col(START_FILE_MS).geq(from)).select(SparkUiEvents.cols(APP))).distinct();
+      s = s.join(broadcast(apps), scala.jdk.javaapi.CollectionConverters.asScala(APP).toSeq(), "left_semi");
+    }
     Dataset<Row> e = ends.drop("fileCreateEpochMS").withColumn(ENDED, lit(true))
         .withColumnRenamed("fileCreateDate", END_PREFIX + "fileCreateDate");
     for (String k : keys) {
@@ -56,7 +69,6 @@ public record StartEndPairing(List<String> keys, int lagDays) {
     // Duplicated events (a log read twice, a repeated end) leave one row; prefer the pairing that closed.
     Dataset<Row> one = SparkUiEvents.firstPerKey(joined, keys, col(ENDED).desc_nulls_last(),
         col(endTime).desc_nulls_last(), col(startTime).asc_nulls_last());
-    long from = window.fromTS();
     Column keep = coalesce(col(endTime), col(startTime), lit(0L)).geq(from)
         .or(col(ENDED).isNotNull())
         .or(col(START_FILE_MS).geq(from));

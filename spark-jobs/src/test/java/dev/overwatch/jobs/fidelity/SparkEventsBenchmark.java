@@ -80,6 +80,8 @@ public final class SparkEventsBenchmark {
         }
       }
       double replayS = (System.nanoTime() - t0) / 1e9;
+      System.out.printf(Locale.ROOT, "%s: %d apps, %,d bytes; Spark replay %.1f s (%,d tasks)%n", size, apps, bytes,
+          replayS, sparkTasks);
 
       // Overwatch: a sparkEvents-only deployment, bronze -> silver -> gold -> presentation.
       OverwatchDeployment dep = deployment(root, "bench_" + size.toLowerCase(Locale.ROOT), logs);
@@ -145,8 +147,14 @@ public final class SparkEventsBenchmark {
   private static List<ModuleResult> run(SparkSession spark, OverwatchDeployment dep, String label) {
     RunSettings settings = new RunSettings(dep, RunSettings.newRunId(), Instant.now().plusSeconds(60),
         List.of(Layer.values()), java.util.Set.of(), java.util.Set.of(), java.util.Set.of(), FaultInjection.none());
-    return new Pipeline(spark, Modules.all(), r -> System.out.printf("  [%s] %d %s %s %d rows%n",
-        label, r.moduleId(), r.moduleName(), r.outcome(), r.rows())).run(settings);
+    // Seconds since the previous module ended (or the run started): each module's share of the wall time.
+    long[] last = {System.nanoTime()};
+    return new Pipeline(spark, Modules.all(), r -> {
+      long now = System.nanoTime();
+      System.out.printf(Locale.ROOT, "  [%s] %d %s %s %d rows %.1f s%n", label, r.moduleId(), r.moduleName(),
+          r.outcome(), r.rows(), (now - last[0]) / 1e9);
+      last[0] = now;
+    }).run(settings);
   }
 
   /** Copies of the seed log that make {@code target} bytes (at least one). */
