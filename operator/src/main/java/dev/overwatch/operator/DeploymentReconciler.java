@@ -234,7 +234,7 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
         missed(client, d, st, collapsed, lastCollapsed, collapsed + " earlier scheduled time(s) passed while"
             + " the operator was not reconciling; they collapse into the run of " + Times.format(at), now);
       }
-      List<OverwatchRun> unfinished = runs.stream().filter(r -> r.getStatus() == null || !RunReconciler.TERMINAL.contains(r.getStatus().phase)).toList();
+      List<OverwatchRun> unfinished = runs.stream().filter(r -> r.getStatus() == null || !RunReconciler.terminal(r.getStatus().phase)).toList();
       ScheduleDecision decision = suspended || decided ? null : ScheduleDecision.decide(schedule, at, now, unfinished);
       if (decision != null && !decision.create()) {
         missed(client, d, st, 1, at, "scheduled time " + Times.format(at) + " skipped: " + decision.skipReason(), now);
@@ -315,7 +315,7 @@ public class DeploymentReconciler implements Reconciler<OverwatchDeployment> {
     }
     Optional<Instant> nextExpiry = Optional.empty();
     for (OverwatchRun r : runs) {
-      Instant done = r.getStatus() == null || !RunReconciler.TERMINAL.contains(r.getStatus().phase) ? null : Times.parse(r.getStatus().completionTime);
+      Instant done = r.getStatus() == null || !RunReconciler.terminal(r.getStatus().phase) ? null : Times.parse(r.getStatus().completionTime);
       if (done == null) {
         continue;
       }

@@ -21,7 +21,7 @@ final class FinishingPhase {
 
   static Optional<Duration> cancel(RunContext c) {
     c.deleteLivePods();
-    c.st.layers.stream().filter(l -> !RunReconciler.TERMINAL.contains(l.phase)).forEach(l -> {
+    c.st.layers.stream().filter(l -> !RunReconciler.terminal(l.phase)).forEach(l -> {
       l.phase = RunReconciler.CANCELLED;
       l.endTime = Times.format(c.now);
     });

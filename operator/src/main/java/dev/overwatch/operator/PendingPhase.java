@@ -38,7 +38,7 @@ final class PendingPhase implements RunPhase {
     }
     Optional<OverwatchRun> ahead = c.ctx.getPrimaryCache().byIndex(RunReconciler.BY_DEPLOYMENT, RunReconciler.deploymentKey(c.ns, depName)).stream()
         .filter(r -> !r.getMetadata().getName().equals(c.name()))
-        .filter(r -> r.getStatus() != null && r.getStatus().phase != null && !RunReconciler.TERMINAL.contains(r.getStatus().phase))
+        .filter(r -> r.getStatus() != null && r.getStatus().phase != null && !RunReconciler.terminal(r.getStatus().phase))
         .filter(r -> RunReconciler.RUNNING.equals(r.getStatus().phase) || RunReconciler.olderThan(r, c.run))
         .min(RunReconciler::byAge);
     if (ahead.isPresent()) {

@@ -54,6 +54,12 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
   static final String FAILED = "Failed";
   static final String CANCELLED = "Cancelled";
   static final Set<String> TERMINAL = Set.of(SUCCEEDED, FAILED, CANCELLED);
+
+  /** Whether a run or layer phase is final; a phase not written yet (null) is not. */
+  static boolean terminal(String phase) {
+    return phase != null && TERMINAL.contains(phase);
+  }
+
   private static final Logger LOG = Logger.getLogger(RunReconciler.class);
 
   private final OperatorSettings settings;
@@ -119,7 +125,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
 
   private static Set<ResourceID> runsOf(IndexedResourceCache<OverwatchRun> cache, String ns, String deployment) {
     return cache.byIndex(BY_DEPLOYMENT, deploymentKey(ns, deployment)).stream()
-        .filter(r -> r.getStatus() == null || !TERMINAL.contains(r.getStatus().phase))
+        .filter(r -> r.getStatus() == null || !terminal(r.getStatus().phase))
         .map(ResourceID::fromResource).collect(Collectors.toSet());
   }
 
@@ -189,7 +195,7 @@ public class RunReconciler implements Reconciler<OverwatchRun> {
   /** Picks the phase of the run from its persisted status and lets it take one step. */
   private Optional<Duration> step(RunContext c) {
     OverwatchRunStatus st = c.st;
-    if (st.phase != null && TERMINAL.contains(st.phase)) {
+    if (terminal(st.phase)) {
       return FinishingPhase.finished(c);
     }
     List<Problem> problems = Validation.run(c.run.getSpec());

@@ -50,7 +50,7 @@ final class RunSlot {
       return Optional.empty();
     }
     OverwatchRun holderRun = c.ctx.getPrimaryCache().get(new ResourceID(String.valueOf(holder), c.ns)).orElse(null);
-    if (holderRun == null || holderRun.getStatus() == null || RunReconciler.TERMINAL.contains(holderRun.getStatus().phase)) {
+    if (holderRun == null || holderRun.getStatus() == null || RunReconciler.terminal(holderRun.getStatus().phase)) {
       LOG.infof("releasing stale slot of deployment %s/%s held by %s", c.ns, deployment, holder);
       c.client.leases().inNamespace(c.ns).withName(leaseName).delete();
     }
