@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the consumer views. It runs after the gold layer has committed, and each view is
- * replaced in a single CREATE OR REPLACE VIEW so readers never see a half-published state.
+ * replaced in a single CREATE OR REPLACE VIEW so readers never see a half-published state; a view the catalog
+ * already holds unchanged is left alone ({@link CatalogViews}).
  */
 final class PresentationStep {
   private static final Logger LOG = LoggerFactory.getLogger(PresentationStep.class);
@@ -31,11 +32,20 @@ final class PresentationStep {
     PipelineReport report = new PipelineReport(store);
     String allowList = allowList(settings.deployment().getSpec().viewWorkspaceAllowList);
     List<ModuleResult> results = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    registry.modules().forEach(m -> m.view().ifPresent(v -> names.add(v.name())));
+    PriceTables.views().forEach(v -> names.add(v.name()));
+    // The views as the catalog holds them: one listing per database, so unchanged views cost no catalog write.
+    CatalogViews views = new CatalogViews(spark);
+    views.load(databases.consumer(), names);
+    if (!databases.etl().equalsIgnoreCase(databases.consumer())) {
+      views.load(databases.etl(), names);
+    }
     for (Module module : registry.modules()) {
       if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
         continue;
       }
-      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList);
+      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList, views);
       if (result.failed() && store.exists(PipelineReport.TABLE)) {
         // Visible failure (presentation.md 7.7): the data write keeps its status, the report row gets the error.
         try {
@@ -51,7 +61,7 @@ final class PresentationStep {
     // database, else a view would shadow the table of the same name.
     if (!databases.consumer().equalsIgnoreCase(databases.etl())) {
       for (ConsumerView view : PriceTables.views()) {
-        ModuleResult result = publish(0, view, store, allowList);
+        ModuleResult result = publish(0, view, store, allowList, views);
         results.add(result);
         progress.accept(result);
       }
@@ -76,7 +86,8 @@ final class PresentationStep {
         .toList()) + ")";
   }
 
-  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store, String allowList) {
+  private ModuleResult publish(int moduleId, ConsumerView view, TableStore store, String allowList,
+      CatalogViews views) {
     if (!store.exists(view.source())) {
       return result(moduleId, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
     }
@@ -84,7 +95,9 @@ final class PresentationStep {
       store.register(view.source());
       // A view may only reference gold columns that a committed write created (presentation.md 7.3).
       java.util.Set<String> present = new java.util.HashSet<>();
-      for (String f : spark.read().format("delta").load(store.path(view.source())).schema().fieldNames()) {
+      org.apache.spark.sql.types.StructType sourceSchema =
+          spark.read().format("delta").load(store.path(view.source())).schema();
+      for (String f : sourceSchema.fieldNames()) {
         present.add(f.toLowerCase(java.util.Locale.ROOT));
       }
       List<String> missing = view.goldColumns().stream()
@@ -95,9 +108,9 @@ final class PresentationStep {
       }
       // Sensitive views (accountlogin, accountmod) stay in the ETL database (presentation.md 7.8).
       String database = view.etlOnly() ? databases.etl() : databases.consumer();
-      spark.sql("CREATE OR REPLACE VIEW `" + database + "`.`" + view.name() + "` AS SELECT "
-          + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source()) + allowList);
-      return result(moduleId, view, Outcome.SUCCESS, "");
+      boolean created = views.publish(database, view.name(), "SELECT " + String.join(", ", view.selectList())
+          + " FROM " + store.qualifiedName(view.source()) + allowList, sourceSchema);
+      return result(moduleId, view, Outcome.SUCCESS, created ? "" : "unchanged");
     } catch (RuntimeException e) {
       LOG.error("Publishing view {} failed", view.name(), e);
       return result(moduleId, view, Outcome.FAILED, String.valueOf(e.getMessage()));
