@@ -78,14 +78,25 @@ public final class Pipeline {
       // largest start-up costs and need nothing from each other: the catalog starts on its own thread while this
       // one reads the report by path.
       java.util.concurrent.CompletableFuture<Void> catalog = java.util.concurrent.CompletableFuture.runAsync(
-          () -> timings.time("databases", databases::ensure));
-      if (settings.layers().stream().anyMatch(l -> l != Layer.PRESENTATION)) {
-        timings.time("report read", () -> prefetchReports(spec, report, reports));
+          () -> timings.time("databases", () -> {
+            databases.ensure();
+            databases.store(spark).registeredInCatalog();
+          }));
+      RuntimeException readFailure = null;
+      try {
+        if (settings.layers().stream().anyMatch(l -> l != Layer.PRESENTATION)) {
+          timings.time("report read", () -> prefetchReports(spec, report, reports));
+        }
+      } catch (RuntimeException e) {
+        readFailure = e;  // after the catalog thread has ended: nothing may run on once the lease is released
       }
       try {
         catalog.join();
       } catch (java.util.concurrent.CompletionException e) {
         throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      if (readFailure != null) {
+        throw readFailure;
       }
       timings.time("report table", report::ensureTable);
       List<ModuleResult> results = new ArrayList<>();
