@@ -41,8 +41,12 @@ import org.apache.spark.sql.SparkSession;
 public final class FixedCostBenchmark {
   private FixedCostBenchmark() {}
 
-  /** One measured figure. */
-  record Figure(String what, double seconds, String load, String phases) {}
+  /** One measured figure (printed at once, so a long benchmark shows its figures as they come). */
+  record Figure(String what, double seconds, String load, String phases) {
+    Figure {
+      System.out.printf(Locale.ROOT, "FIGURE %s: %.1f s (load %s) %s%n", what, seconds, load, phases);
+    }
+  }
 
   public static void main(String[] args) throws Exception {
     Path root = Path.of(args[0]).toAbsolutePath();
