@@ -55,29 +55,37 @@ public final class FixedCostBenchmark {
     Path work = Path.of("").toAbsolutePath();
     Path deploymentFile = work.resolve("examples/quickstart/deployment.yaml");
     List<Figure> figures = new ArrayList<>();
+    // Parts to run (-Dbenchmark.parts, default all): cli, jvm (no new data in this JVM), spark (the small workload).
+    Set<String> parts = Set.of(System.getProperty("benchmark.parts", "cli,jvm,spark").split(","));
 
     // 1 and 2: the CLI, cold then with no new data (each a separate process, as a user runs it).
-    figures.add(cli(repo, work, deploymentFile, "quickstart cold (CLI, fresh data dir)"));
-    figures.add(cli(repo, work, deploymentFile, "no new data (CLI, second process)"));
+    if (parts.contains("cli")) {
+      figures.add(cli(repo, work, deploymentFile, "quickstart cold (CLI, fresh data dir)"));
+      figures.add(cli(repo, work, deploymentFile, "no new data (CLI, second process)"));
+    }
 
     // 3: no new data in this JVM; the second run has the session, catalog and Delta state warm.
-    OverwatchDeployment quickstart = Deployments.load(deploymentFile);
-    long s0 = System.nanoTime();
-    SparkSession spark = SparkSessions.getOrCreate(quickstart.getSpec());
-    double sessionS = (System.nanoTime() - s0) / 1e9;
-    figures.add(new Figure("spark session in this JVM", sessionS, load(), ""));
-    figures.add(inJvm(spark, quickstart, "no new data (this JVM, first run)", false));
-    figures.add(inJvm(spark, quickstart, "no new data (this JVM, warm)", false));
+    SparkSession spark = null;
+    if (parts.contains("jvm")) {
+      OverwatchDeployment quickstart = Deployments.load(deploymentFile);
+      spark = session(quickstart, figures);
+      figures.add(inJvm(spark, quickstart, "no new data (this JVM, first run)", false));
+      figures.add(inJvm(spark, quickstart, "no new data (this JVM, warm)", false));
+    }
 
-    // 4: the small Spark workload through all layers (same catalog, its own databases and storage).
-    Path logs = root.resolve("logs-" + size);
-    deleteTree(logs);
-    Path seed = seedLog(root.resolve("seed"));
-    long bytes = replicate(seed, logs, size);
-    OverwatchDeployment events = SparkEventsOnlyDeployment.of("fixedcost", root.resolve("store"),
-        "fixedcost_" + System.currentTimeMillis(), "fixedcost1", logs);
-    figures.add(inJvm(spark, events, String.format(Locale.ROOT, "Spark event logs %,d bytes, all layers", bytes), true));
-    figures.add(inJvm(spark, events, "Spark event logs, no new data", false));
+    // 4: the small Spark workload through all layers (its own databases and storage).
+    if (parts.contains("spark")) {
+      Path logs = root.resolve("logs-" + size);
+      deleteTree(logs);
+      Path seed = seedLog(root.resolve("seed"));
+      long bytes = replicate(seed, logs, size);
+      OverwatchDeployment events = SparkEventsOnlyDeployment.of("fixedcost", root.resolve("store"),
+          "fixedcost_" + System.currentTimeMillis(), "fixedcost1", logs);
+      spark = spark != null ? spark : session(events, figures);
+      figures.add(inJvm(spark, events, String.format(Locale.ROOT, "Spark event logs %,d bytes, all layers", bytes),
+          true));
+      figures.add(inJvm(spark, events, "Spark event logs, no new data", false));
+    }
 
     StringBuilder table = new StringBuilder(String.format(Locale.ROOT,
         "machine: %d cores%n%n| run | wall (s) | load (1/5/15 min) at start | phases (s) |%n|---|---|---|---|%n",
@@ -89,7 +97,16 @@ public final class FixedCostBenchmark {
     System.out.println();
     System.out.print(table);
     Files.writeString(root.resolve("results.md"), table.toString(), StandardCharsets.UTF_8);
-    spark.stop();
+    if (spark != null) {
+      spark.stop();
+    }
+  }
+
+  private static SparkSession session(OverwatchDeployment dep, List<Figure> figures) {
+    long s0 = System.nanoTime();
+    SparkSession spark = SparkSessions.getOrCreate(dep.getSpec());
+    figures.add(new Figure("spark session in this JVM", (System.nanoTime() - s0) / 1e9, load(), ""));
+    return spark;
   }
 
   /** One CLI run of the quickstart command in {@code work}; its "Phases:" line is kept. */
