@@ -26,6 +26,8 @@ final class CatalogViews {
   /** View property holding the fingerprint of the source table's schema at creation. */
   static final String SOURCE_SCHEMA_PROPERTY = "overwatch.sourceSchema";
 
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(CatalogViews.class);
+
   private final SparkSession spark;
   private final Map<String, Map<String, CatalogTable>> byDatabase = new HashMap<>();
 
@@ -63,6 +65,9 @@ final class CatalogViews {
     if (existing != null && unchanged(existing, query, fingerprint)) {
       return false;
     }
+    if (existing != null) {
+      LOG.info("View {}.{} changed ({}); replacing it", database, name, difference(existing, query, fingerprint));
+    }
     // One statement: readers see the old view or the new one, never none (presentation.md 7.7 keeps the old one on
     // a failure, since a failed statement replaces nothing).
     spark.sql("CREATE OR REPLACE VIEW `" + database + "`.`" + name + "` TBLPROPERTIES ('" + SOURCE_SCHEMA_PROPERTY
@@ -74,6 +79,16 @@ final class CatalogViews {
     return existing.tableType().name().equals("VIEW")
         && existing.viewText().isDefined() && existing.viewText().get().equals(query)
         && fingerprint.equals(existing.properties().get(SOURCE_SCHEMA_PROPERTY).getOrElse(() -> null));
+  }
+
+  private static String difference(CatalogTable existing, String query, String fingerprint) {
+    if (!existing.tableType().name().equals("VIEW")) {
+      return "not a view";
+    }
+    if (existing.viewText().isEmpty() || !existing.viewText().get().equals(query)) {
+      return "query text";
+    }
+    return "source schema";
   }
 
   /** SHA-256 of the schema's JSON (names, types, nullability, metadata), hex. */
