@@ -1,7 +1,6 @@
 package dev.overwatch.jobs.fidelity;
 
 import dev.overwatch.api.v1alpha1.OverwatchDeployment;
-import dev.overwatch.jobs.ChildJvm;
 import dev.overwatch.jobs.Modules;
 import dev.overwatch.jobs.config.Deployments;
 import dev.overwatch.jobs.engine.FaultInjection;
@@ -11,7 +10,6 @@ import dev.overwatch.jobs.engine.Pipeline;
 import dev.overwatch.jobs.engine.RunSettings;
 import dev.overwatch.jobs.engine.SparkSessions;
 import java.io.BufferedReader;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
@@ -22,9 +20,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 import java.util.Set;
-import java.util.stream.Stream;
 import org.apache.spark.sql.SparkSession;
 
 /**
@@ -76,9 +72,12 @@ public final class FixedCostBenchmark {
     // 4: the small Spark workload through all layers (its own databases and storage).
     if (parts.contains("spark")) {
       Path logs = root.resolve("logs-" + size);
-      deleteTree(logs);
-      Path seed = seedLog(root.resolve("seed"));
-      long bytes = replicate(seed, logs, size);
+      // The seed application and folder clean-up of the throughput benchmark (its -Dbenchmark.seed layout).
+      SparkEventsBenchmark.deleteTree(logs);
+      Path seed = SparkEventsBenchmark.seedLog(root.resolve("seed"));
+      SparkEventsBenchmark.replicate(seed, seed.getFileName().toString(), logs, 0,
+          SparkEventsBenchmark.copies(seed, size), "fixedcost");
+      long bytes = SparkEventsBenchmark.folderSize(logs);
       OverwatchDeployment events = SparkEventsOnlyDeployment.of("fixedcost", root.resolve("store"),
           "fixedcost_" + System.currentTimeMillis(), "fixedcost1", logs);
       spark = spark != null ? spark : session(events, figures);
@@ -174,55 +173,6 @@ public final class FixedCostBenchmark {
       return f[0] + " / " + f[1] + " / " + f[2];
     } catch (IOException e) {
       return "n/a";
-    }
-  }
-
-  /** A real Spark application's plain event log, run once in a child JVM and kept for later runs. */
-  private static Path seedLog(Path seedDir) throws IOException {
-    if (!Files.isDirectory(seedDir.resolve("logs"))) {
-      ChildJvm.Result r = ChildJvm.runMain(FidelityWorkloads.class.getName(), Map.of(), 20,
-          seedDir.resolve("logs").toString(), seedDir.resolve("work").toString(),
-          System.getProperty("benchmark.seed", "bench:2:90"));
-      if (r.exitCode() != 0) {
-        throw new IllegalStateException("seed workload failed:\n" + r.output());
-      }
-    }
-    try (Stream<Path> s = Files.list(seedDir.resolve("logs"))) {
-      return s.filter(p -> !p.getFileName().toString().startsWith(".")).findFirst().orElseThrow();
-    }
-  }
-
-  /**
-   * Copies of the seed log under fresh application ids (rewritten in every line) until {@code size} bytes are
-   * reached; the last copy is whole, so every application is complete. Returns the bytes written.
-   */
-  private static long replicate(Path seed, Path logs, long size) throws IOException {
-    Files.createDirectories(logs);
-    String seedId = seed.getFileName().toString();
-    long written = 0;
-    for (int i = 0; written < size; i++) {
-      String id = String.format(Locale.ROOT, "fixedcost-%05d-%d", i, System.currentTimeMillis());
-      try (BufferedReader in = Files.newBufferedReader(seed, StandardCharsets.UTF_8);
-          BufferedWriter w = Files.newBufferedWriter(logs.resolve(id), StandardCharsets.UTF_8)) {
-        String line;
-        while ((line = in.readLine()) != null) {
-          w.write(line.replace(seedId, id));
-          w.write('\n');
-        }
-      }
-      written += Files.size(logs.resolve(id));
-    }
-    return written;
-  }
-
-  private static void deleteTree(Path dir) throws IOException {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (Stream<Path> s = Files.walk(dir)) {
-      for (Path p : s.sorted(Comparator.reverseOrder()).toList()) {
-        Files.delete(p);
-      }
     }
   }
 }
