@@ -103,12 +103,21 @@ final class RunCommand implements Callable<Integer> {
         layers.stream().map(Layer::cliName).toList());
     out.flush();
     long started = System.currentTimeMillis();
+    // JVM start to here: class loading, picocli, reading and validating the deployment.
+    long jvmUp = java.lang.management.ManagementFactory.getRuntimeMXBean().getUptime();
     List<ModuleResult> results;
+    Pipeline pipeline;
     try {
-      results = new Pipeline(DeploymentOption.session(dep), Modules.all(), r -> {
+      long sessionStart = System.nanoTime();
+      org.apache.spark.sql.SparkSession session = DeploymentOption.session(dep);
+      long sessionMillis = (System.nanoTime() - sessionStart) / 1_000_000;
+      pipeline = new Pipeline(session, Modules.all(), r -> {
         out.println(SummaryTable.progressLine(r));
         out.flush();
-      }).run(settings, () -> SparkSessions.closeEmbeddedCatalog(dep.getSpec()));
+      });
+      pipeline.timings().add("jvm start", jvmUp);
+      pipeline.timings().add("spark session", sessionMillis);
+      results = pipeline.run(settings, () -> SparkSessions.closeEmbeddedCatalog(dep.getSpec()));
     } catch (WriterLease.HeldException e) {
       // Not a crash: another run is the writer. One clear line naming it, no stack trace.
       spec.commandLine().getErr().println("error: " + e.getMessage());
@@ -122,6 +131,7 @@ final class RunCommand implements Callable<Integer> {
     out.printf("%s in %.1f s: %d modules, %d rows written, %d records quarantined%n", ok ? "SUCCEEDED" : "FAILED",
         (System.currentTimeMillis() - started) / 1000.0, results.size(),
         results.stream().mapToLong(ModuleResult::rows).sum(), results.stream().mapToLong(ModuleResult::quarantined).sum());
+    out.println("Phases: " + pipeline.timings().summary());
     out.flush();
     if (summaryFile != null) {
       try {

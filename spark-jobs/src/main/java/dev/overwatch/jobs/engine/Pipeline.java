@@ -37,6 +37,7 @@ public final class Pipeline {
   private final SparkSession spark;
   private final ModuleRegistry registry;
   private final Consumer<ModuleResult> progress;
+  private final PhaseTimings timings = new PhaseTimings();
 
   public Pipeline(SparkSession spark, ModuleRegistry registry, Consumer<ModuleResult> progress) {
     this.spark = spark;
@@ -46,6 +47,11 @@ public final class Pipeline {
 
   public List<ModuleResult> run(RunSettings settings) {
     return run(settings, () -> { });
+  }
+
+  /** Wall time of this pipeline's fixed phases and layers so far (the run summary prints them). */
+  public PhaseTimings timings() {
+    return timings;
   }
 
   /**
@@ -64,34 +70,77 @@ public final class Pipeline {
     try (WriterLease lease = WriterLease.acquire(WriterLease.location(databases.storagePrefix(), spec.etlDatabase),
         spark.sparkContext().hadoopConfiguration(), settings.runId(), settings.lease(), java.time.Clock.systemUTC(),
         LOG::warn)) {
-      databases.ensure();
       PipelineReport report = new PipelineReport(databases.store(spark));
-      report.ensureTable();
       // Each workspace's report rows are read once per run: this process is the storage's only writer (the lease)
       // and answers later layers from the rows it read plus those it wrote.
       Map<String, PipelineReport.Workspace> reports = new ConcurrentHashMap<>();
+      // The first catalog call (Hive client, Derby, DataNucleus) and the first Delta read (the report) are the two
+      // largest start-up costs and need nothing from each other: the catalog starts on its own thread while this
+      // one reads the report by path.
+      java.util.concurrent.CompletableFuture<Void> catalog = java.util.concurrent.CompletableFuture.runAsync(
+          () -> timings.time("databases", () -> {
+            databases.ensure();
+            databases.store(spark).registeredInCatalog();
+          }));
+      RuntimeException readFailure = null;
+      try {
+        if (settings.layers().stream().anyMatch(l -> l != Layer.PRESENTATION)) {
+          timings.time("report read", () -> prefetchReports(spec, report, reports));
+        }
+      } catch (RuntimeException e) {
+        readFailure = e;  // after the catalog thread has ended: nothing may run on once the lease is released
+      }
+      try {
+        catalog.join();
+      } catch (java.util.concurrent.CompletionException e) {
+        throw e.getCause() instanceof RuntimeException r ? r : e;
+      }
+      if (readFailure != null) {
+        throw readFailure;
+      }
+      timings.time("report table", report::ensureTable);
       List<ModuleResult> results = new ArrayList<>();
       for (Layer layer : settings.layers()) {
         if (layer == Layer.PRESENTATION) {
-          results.addAll(new PresentationStep(spark, databases, registry).publish(settings, progress));
+          results.addAll(timings.time(layer.cliName(),
+              () -> new PresentationStep(spark, databases, registry).publish(settings, progress)));
         } else {
-          results.addAll(runLayer(layer, settings, databases, lease, report, reports));
+          results.addAll(timings.time(layer.cliName(),
+              () -> runLayer(layer, settings, databases, lease, report, reports)));
         }
       }
       TableMaintenance maintenance = new TableMaintenance(databases.store(spark), spec.maintenance, settings.runId(),
           java.time.Instant.now());
       if (maintenance.scheduled()) {
         // After the layers, still under the lease: no module writes while a table is compacted and vacuumed.
-        for (ModuleResult r : maintenance.run(registry, java.util.EnumSet.copyOf(settings.layers()), false)) {
+        for (ModuleResult r : timings.time("maintenance",
+            () -> maintenance.run(registry, java.util.EnumSet.copyOf(settings.layers()), false))) {
           results.add(r);
           progress.accept(r);
         }
       }
       // Once per run, after every layer and workspace: parallel CREATE OR REPLACE VIEW of one view races in the
       // catalog, and its text never changes within a run.
-      report.publishView();
-      beforeRelease.run();
+      timings.time("pipReport view", report::publishView);
+      timings.time("release", beforeRelease);
       return results;
+    }
+  }
+
+  /**
+   * Reads the report rows of every active workspace, when the report exists with every column the engine reads
+   * (else the workspaces read it after {@link PipelineReport#ensureTable} has added them).
+   */
+  private static void prefetchReports(OverwatchDeploymentSpec spec, PipelineReport report,
+      Map<String, PipelineReport.Workspace> reports) {
+    if (!report.readableByPath()) {
+      return;
+    }
+    for (WorkspaceSpec ws : spec.workspaces) {
+      if (!Boolean.FALSE.equals(ws.active)) {
+        String org = WorkspaceConfig.of(spec, ws).organizationId();
+        reports.computeIfAbsent(org, report::forWorkspace);
+      }
     }
   }
 
@@ -129,7 +178,8 @@ public final class Pipeline {
       for (WorkspaceSpec ws : active) {
         WorkspaceConfig workspace = WorkspaceConfig.of(spec, ws);
         futures.add(pool.submit(() -> runWorkspaceLayer(layer, settings, databases, workspace, lease,
-            () -> reports.computeIfAbsent(workspace.organizationId(), report::forWorkspace))));
+            () -> reports.computeIfAbsent(workspace.organizationId(),
+                org -> timings.time("report read " + workspace.name(), () -> report.forWorkspace(org))))));
       }
       List<ModuleResult> results = new ArrayList<>();
       for (Future<List<ModuleResult>> f : futures) {
@@ -256,18 +306,24 @@ public final class Pipeline {
       return ZoneId.of(spec.timeZone);
     }
 
-    /** Creates both databases at their locations; refuses an ETL database that Overwatch did not create. */
+    /**
+     * Creates both databases at their locations; refuses an ETL database that Overwatch did not create. Asks the
+     * catalog directly, so databases that exist already cost one lookup each and no DDL.
+     */
     public void ensure() {
-      boolean existed = spark.catalog().databaseExists(spec.etlDatabase);
-      spark.sql("CREATE DATABASE IF NOT EXISTS `" + spec.etlDatabase + "` LOCATION '" + storagePrefix + "/"
-          + spec.etlDatabase + "' WITH DBPROPERTIES ('OVERWATCHDB'='TRUE', 'SCHEMA'='" + SCHEMA_VERSION + "')");
-      if (existed) {
-        String props = spark.sql("DESCRIBE DATABASE EXTENDED `" + spec.etlDatabase + "`")
-            .where("info_name = 'Properties'").collectAsList().stream().map(r -> r.getString(1)).findFirst().orElse("");
-        if (!props.contains("OVERWATCHDB,TRUE")) {
+      var catalog = spark.sessionState().catalog().externalCatalog();
+      if (catalog.databaseExists(spec.etlDatabase)) {
+        if (!"TRUE".equalsIgnoreCase(catalog.getDatabase(spec.etlDatabase).properties().getOrElse("OVERWATCHDB",
+            () -> ""))) {
           throw new IllegalStateException("database " + spec.etlDatabase
               + " exists but was not created by Overwatch (no OVERWATCHDB property); choose another spec.etlDatabase");
         }
+      } else {
+        spark.sql("CREATE DATABASE IF NOT EXISTS `" + spec.etlDatabase + "` LOCATION '" + storagePrefix + "/"
+            + spec.etlDatabase + "' WITH DBPROPERTIES ('OVERWATCHDB'='TRUE', 'SCHEMA'='" + SCHEMA_VERSION + "')");
+      }
+      if (catalog.databaseExists(spec.consumerDatabase)) {
+        return;
       }
       spark.sql("CREATE DATABASE IF NOT EXISTS `" + spec.consumerDatabase + "` LOCATION '" + storagePrefix + "/"
           + spec.consumerDatabase + "'");

@@ -25,6 +25,9 @@ public final class PipelineReport {
       TargetTable.append("pipeline_report", List.of("moduleID", TableStore.RUN_ID), List.of(TableStore.SNAP_TS),
           List.of(TargetTable.ORG));
 
+  /** The report's view in the ETL database. */
+  public static final String VIEW = "pipReport";
+
   public static final StructType SCHEMA = new StructType(new org.apache.spark.sql.types.StructField[] {
       field("organization_id", DataTypes.StringType),
       field("workspace_name", DataTypes.StringType),
@@ -90,17 +93,32 @@ public final class PipelineReport {
     this.store = store;
   }
 
+  /** Columns added after the first schema; reports written before them get them in {@link #ensureTable}. */
+  private static final List<String> ADDED_COLUMNS = List.of("attemptID", "publicationError");
+
   public void ensureTable() {
     store.createIfMissing(TABLE, SCHEMA);
     // Reports written before these columns existed get them, so state queries and pipReport can name them.
     java.util.List<String> present = java.util.Arrays.asList(store.readAll(TABLE, "").columns());
-    for (String added : java.util.List.of("attemptID", "publicationError")) {
+    for (String added : ADDED_COLUMNS) {
       if (!present.contains(added)) {
         store.spark().sql("ALTER TABLE " + store.qualifiedName(TABLE) + " ADD COLUMNS (" + added + " STRING)");
       }
     }
   }
 
+
+  /**
+   * Whether the report can be read by its path before {@link #ensureTable} (no catalog needed): it exists and has
+   * every column the engine reads.
+   */
+  boolean readableByPath() {
+    if (!store.exists(TABLE)) {
+      return false;
+    }
+    java.util.Set<String> present = java.util.Set.of(store.readAll(TABLE, "").columns());
+    return present.containsAll(ADDED_COLUMNS);
+  }
 
   /** Commits the rows in one Delta append (one commit however many rows). */
   public void append(List<Entry> entries) {
@@ -277,16 +295,18 @@ public final class PipelineReport {
     return rows;
   }
 
-  /** The pipReport view in the ETL database (pipeline.md 3.2). */
+  /** The pipReport view in the ETL database (pipeline.md 3.2); left alone when the catalog holds it unchanged. */
   public void publishView() {
-    String db = "`" + store.etlDatabase() + "`";
-    store.spark().sql("CREATE OR REPLACE VIEW " + db + ".pipReport AS SELECT organization_id, workspace_name,"
+    CatalogViews views = new CatalogViews(store.spark());
+    views.load(store.etlDatabase(), List.of(VIEW));
+    views.publish(store.etlDatabase(), VIEW, "SELECT organization_id, workspace_name,"
         + " moduleID AS module_id, moduleName AS module_name, CAST(primordialDateString AS DATE) AS primordialDate,"
         + " timestamp_millis(fromTS) AS fromTS, timestamp_millis(untilTS) AS untilTS, status,"
         + " rowsWritten AS rows_written, recordsQuarantined AS records_quarantined,"
         + " writeOpsMetrics AS write_metrics, Pipeline_SnapTS, Overwatch_RunID, runStartTS, runEndTS,"
         + " publicationError AS publication_error"
         + " FROM " + store.qualifiedName(TABLE) + " WHERE status <> '" + Statuses.RUNNING + "'"
-        + " ORDER BY Pipeline_SnapTS DESC, runEndTS DESC");
+        + " ORDER BY Pipeline_SnapTS DESC, runEndTS DESC",
+        store.spark().read().format("delta").load(store.path(TABLE)).schema());
   }
 }

@@ -11,7 +11,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Publishes the consumer views. It runs after the gold layer has committed, and each view is
- * replaced in a single CREATE OR REPLACE VIEW so readers never see a half-published state.
+ * replaced in a single CREATE OR REPLACE VIEW so readers never see a half-published state; a view the catalog
+ * already holds unchanged is left alone ({@link CatalogViews}).
  */
 final class PresentationStep {
   private static final Logger LOG = LoggerFactory.getLogger(PresentationStep.class);
@@ -33,11 +34,21 @@ final class PresentationStep {
     List<String> sensitiveInConsumer = settings.deployment().getSpec().publishSensitiveViews == null ? List.of()
         : settings.deployment().getSpec().publishSensitiveViews;
     List<ModuleResult> results = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    registry.modules().forEach(m -> m.view().ifPresent(v -> names.add(v.name())));
+    PriceTables.views().forEach(v -> names.add(v.name()));
+    // The views as the catalog holds them: one listing per database, so unchanged views cost no catalog write.
+    CatalogViews views = new CatalogViews(spark);
+    views.load(databases.consumer(), names);
+    if (!databases.etl().equalsIgnoreCase(databases.consumer())) {
+      views.load(databases.etl(), names);
+    }
     for (Module module : registry.modules()) {
       if (module.view().isEmpty() || !settings.selects(module.spec().id())) {
         continue;
       }
-      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList, sensitiveInConsumer);
+      ModuleResult result = publish(module.spec().id(), module.view().get(), store, allowList, views,
+          sensitiveInConsumer);
       if (result.failed() && store.exists(PipelineReport.TABLE)) {
         // Visible failure (presentation.md 7.7): the data write keeps its status, the report row gets the error.
         try {
@@ -53,7 +64,7 @@ final class PresentationStep {
     // database, else a view would shadow the table of the same name.
     if (!databases.consumer().equalsIgnoreCase(databases.etl())) {
       for (ConsumerView view : PriceTables.views()) {
-        ModuleResult result = publish(0, view, store, allowList, List.of());
+        ModuleResult result = publish(0, view, store, allowList, views, List.of());
         results.add(result);
         progress.accept(result);
       }
@@ -79,7 +90,7 @@ final class PresentationStep {
   }
 
   private ModuleResult publish(int moduleId, ConsumerView view, TableStore store, String allowList,
-      List<String> sensitiveInConsumer) {
+      CatalogViews views, List<String> sensitiveInConsumer) {
     if (!store.exists(view.source())) {
       return result(moduleId, view, Outcome.EMPTY, "source table " + view.source().name() + " does not exist yet");
     }
@@ -87,7 +98,9 @@ final class PresentationStep {
       store.register(view.source());
       // A view may only reference gold columns that a committed write created (presentation.md 7.3).
       java.util.Set<String> present = new java.util.HashSet<>();
-      for (String f : spark.read().format("delta").load(store.path(view.source())).schema().fieldNames()) {
+      org.apache.spark.sql.types.StructType sourceSchema =
+          spark.read().format("delta").load(store.path(view.source())).schema();
+      for (String f : sourceSchema.fieldNames()) {
         present.add(f.toLowerCase(java.util.Locale.ROOT));
       }
       List<String> missing = view.goldColumns().stream()
@@ -98,16 +111,18 @@ final class PresentationStep {
       }
       // Sensitive views (accountlogin, accountmod) stay in the ETL database (presentation.md 7.8); with
       // spec.publishSensitiveViews also in the consumer database, and dropped from there without it.
-      String select = " AS SELECT " + String.join(", ", view.selectList()) + " FROM "
-          + store.qualifiedName(view.source()) + allowList;
       String database = view.etlOnly() ? databases.etl() : databases.consumer();
-      spark.sql("CREATE OR REPLACE VIEW `" + database + "`.`" + view.name() + "`" + select);
+      String query = "SELECT " + String.join(", ", view.selectList()) + " FROM " + store.qualifiedName(view.source())
+          + allowList;
+      boolean created = views.publish(database, view.name(), query, sourceSchema);
       if (view.etlOnly() && !databases.consumer().equalsIgnoreCase(databases.etl())) {
-        spark.sql(sensitiveInConsumer.contains(view.name())
-            ? "CREATE OR REPLACE VIEW `" + databases.consumer() + "`.`" + view.name() + "`" + select
-            : "DROP VIEW IF EXISTS `" + databases.consumer() + "`.`" + view.name() + "`");
+        if (sensitiveInConsumer.contains(view.name())) {
+          created |= views.publish(databases.consumer(), view.name(), query, sourceSchema);
+        } else {
+          views.drop(databases.consumer(), view.name());
+        }
       }
-      return result(moduleId, view, Outcome.SUCCESS, "");
+      return result(moduleId, view, Outcome.SUCCESS, created ? "" : "unchanged");
     } catch (RuntimeException e) {
       LOG.error("Publishing view {} failed", view.name(), e);
       return result(moduleId, view, Outcome.FAILED, String.valueOf(e.getMessage()));

@@ -40,7 +40,11 @@ public final class SparkSessions {
       case embedded -> {
         String dir = StoragePaths.localPath(spec.storage.prefix).resolve("catalog").toString();
         conf.set("spark.hadoop.javax.jdo.option.ConnectionURL", "jdbc:derby:;databaseName=" + dir + "/metastore_db;create=true")
-            .set("spark.hadoop.datanucleus.schema.autoCreateAll", "true");
+            .set("spark.hadoop.datanucleus.schema.autoCreateAll", "true")
+            // Hive's direct-SQL path only speeds up partition and column-statistics queries, which Delta tables do
+            // not make; starting it runs a dozen probe queries that make DataNucleus create or check as many
+            // tables at the first catalog call (issue 12). Hive falls back to JDO for everything.
+            .setIfMissing("spark.hadoop.hive.metastore.try.direct.sql", "false");
         System.setProperty("derby.system.home", dir);
       }
       case jdbc -> {

@@ -93,11 +93,24 @@ public final class TableStore {
   /** Registers the table in the ETL database (idempotent; once per run of this store). */
   public void register(TargetTable table) {
     String name = qualifiedName(table);
-    if (registered.contains(name)) {
+    // The catalog folds names to lower case (see registeredInCatalog).
+    String key = name.toLowerCase(Locale.ROOT);
+    if (registered.contains(key)) {
       return;
     }
     spark.sql("CREATE TABLE IF NOT EXISTS " + name + " USING DELTA LOCATION '" + path(table) + "'");
-    registered.add(name);
+    registered.add(key);
+  }
+
+  /**
+   * Takes the tables the ETL database already holds as registered, from one catalog listing: registering them
+   * would be a no-op, and each is otherwise a catalog round trip the first time a run writes or publishes it.
+   */
+  public void registeredInCatalog() {
+    var catalog = spark.sessionState().catalog().externalCatalog();
+    for (String table : scala.jdk.javaapi.CollectionConverters.asJava(catalog.listTables(etlDatabase))) {
+      registered.add(("`" + etlDatabase + "`.`" + table + "`").toLowerCase(Locale.ROOT));
+    }
   }
 
   /** Every row of one workspace. */

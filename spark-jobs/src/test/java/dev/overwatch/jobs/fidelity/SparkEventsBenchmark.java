@@ -129,7 +129,7 @@ public final class SparkEventsBenchmark {
     spark.stop();
   }
 
-  private static Path seedLog(Path seedDir) throws IOException {
+  static Path seedLog(Path seedDir) throws IOException {
     if (!Files.isDirectory(seedDir.resolve("logs"))) {
       ChildJvm.Result r = ChildJvm.runMain(FidelityWorkloads.class.getName(), Map.of(), 20,
           seedDir.resolve("logs").toString(), seedDir.resolve("work").toString(),
@@ -158,12 +158,12 @@ public final class SparkEventsBenchmark {
   }
 
   /** Copies of the seed log that make {@code target} bytes (at least one). */
-  private static int copies(Path seed, long target) throws IOException {
+  static int copies(Path seed, long target) throws IOException {
     return (int) Math.max(1, Math.round((double) target / Files.size(seed)));
   }
 
   /** {@code n} copies of the seed log under fresh application ids, numbered from {@code from}. */
-  private static int replicate(Path seed, String seedId, Path logs, int from, int n, String size) throws IOException {
+  static int replicate(Path seed, String seedId, Path logs, int from, int n, String size) throws IOException {
     Files.createDirectories(logs);
     for (int i = from; i < from + n; i++) {
       String id = String.format(Locale.ROOT, "bench-%s-%05d", size, i);
@@ -189,13 +189,13 @@ public final class SparkEventsBenchmark {
     return Long.parseLong(Character.isDigit(v.charAt(v.length() - 1)) ? v : v.substring(0, v.length() - 1)) * mult;
   }
 
-  private static long folderSize(Path dir) throws IOException {
+  static long folderSize(Path dir) throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.mapToLong(p -> p.toFile().length()).sum();
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir)) {
       return;
     }
