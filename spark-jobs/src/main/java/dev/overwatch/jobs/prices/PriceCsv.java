@@ -126,23 +126,35 @@ public final class PriceCsv {
   }
 
   private static Map<String, Integer> headerIndex(String[] header, String source) {
+    return headerIndex(header, "price file " + source, COLUMNS, ALIASES, List.of(API_NAME));
+  }
+
+  /**
+   * Column name -> position from a header line, names matched case-insensitively ({@code aliases}: other
+   * spellings, lower-case, of a column). An unknown or repeated column, or a missing {@code required} one, rejects
+   * the whole file, named by {@code file}, so a misspelt header cannot silently drop a value.
+   */
+  static Map<String, Integer> headerIndex(String[] header, String file, List<String> columns,
+      Map<String, String> aliases, List<String> required) {
     Map<String, String> known = new HashMap<>();
-    COLUMNS.forEach(c -> known.put(c.toLowerCase(Locale.ROOT), c));
-    ALIASES.forEach(known::put);
+    columns.forEach(c -> known.put(c.toLowerCase(Locale.ROOT), c));
+    aliases.forEach(known::put);
     Map<String, Integer> index = new HashMap<>();
     for (int i = 0; i < header.length; i++) {
       String name = header[i] == null ? "" : header[i].trim();
       String column = known.get(name.toLowerCase(Locale.ROOT));
       if (column == null) {
-        throw new IllegalArgumentException("price file " + source + ": unknown column '" + name + "' (known: "
-            + String.join(", ", COLUMNS) + ")");
+        throw new IllegalArgumentException(file + ": unknown column '" + name + "' (known: "
+            + String.join(", ", columns) + ")");
       }
       if (index.putIfAbsent(column, i) != null) {
-        throw new IllegalArgumentException("price file " + source + ": column " + column + " appears twice");
+        throw new IllegalArgumentException(file + ": column " + column + " appears twice");
       }
     }
-    if (!index.containsKey(API_NAME)) {
-      throw new IllegalArgumentException("price file " + source + ": the header has no API_Name column");
+    for (String column : required) {
+      if (!index.containsKey(column)) {
+        throw new IllegalArgumentException(file + ": the header has no " + column + " column");
+      }
     }
     return index;
   }

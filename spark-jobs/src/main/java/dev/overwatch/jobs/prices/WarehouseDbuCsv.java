@@ -63,7 +63,8 @@ public final class WarehouseDbuCsv {
       if (header == null) {
         throw new IllegalArgumentException("warehouse rate file " + source + " is empty (a header line is required)");
       }
-      Map<String, Integer> index = header(header, source);
+      Map<String, Integer> index = PriceCsv.headerIndex(header, "warehouse rate file " + source, COLUMNS, Map.of(),
+          List.of(SIZE, DBUS, FROM));
       List<Row> rows = new ArrayList<>();
       List<PriceCsv.Rejected> rejected = new ArrayList<>();
       Map<String, Long> seen = new HashMap<>();
@@ -92,25 +93,6 @@ public final class WarehouseDbuCsv {
       throw new IllegalArgumentException("warehouse rate file " + source + " is not readable CSV near line "
           + e.getLineIndex() + ": " + e.getMessage().lines().findFirst().orElse(""), e);
     }
-  }
-
-  private static Map<String, Integer> header(String[] header, String source) {
-    Map<String, Integer> index = new HashMap<>();
-    for (int i = 0; i < header.length; i++) {
-      String name = header[i] == null ? "" : header[i].trim();
-      String column = COLUMNS.stream().filter(c -> c.equalsIgnoreCase(name)).findFirst().orElseThrow(() ->
-          new IllegalArgumentException("warehouse rate file " + source + ": unknown column '" + name + "' (known: "
-              + String.join(", ", COLUMNS) + ")"));
-      if (index.putIfAbsent(column, i) != null) {
-        throw new IllegalArgumentException("warehouse rate file " + source + ": column " + column + " appears twice");
-      }
-    }
-    for (String required : List.of(SIZE, DBUS, FROM)) {
-      if (!index.containsKey(required)) {
-        throw new IllegalArgumentException("warehouse rate file " + source + ": the header has no " + required + " column");
-      }
-    }
-    return index;
   }
 
   private static Row row(String[] values, Map<String, Integer> index, Map<String, WarehouseDbuDetails.Size> bundled,
